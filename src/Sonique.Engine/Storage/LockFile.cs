@@ -1,0 +1,174 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Sonique.Engine;
+
+/// <summary>
+/// The lock file (meant to be committed, like <c>dvc.lock</c>) plus a local journal. Finished items are
+/// appended to the journal and flushed to disk one by one, so a killed run loses no finished work; the
+/// lock file itself is rewritten whole, atomically, when a stage ends or the next run opens.
+/// </summary>
+public sealed class LockFile : IDisposable
+{
+    private readonly string _path;
+    private readonly string _journalPath;
+    private readonly LockDocument _document;
+    private readonly Lock _gate = new();
+    private FileStream? _journal;
+    private byte[]? _lastWritten;
+
+    private LockFile(string path, string journalPath, LockDocument document, byte[]? lastWritten)
+    {
+        _path = path;
+        _journalPath = journalPath;
+        _document = document;
+        _lastWritten = lastWritten;
+    }
+
+    public static LockFile Open(string path, string journalPath)
+    {
+        byte[]? existing = File.Exists(path) ? File.ReadAllBytes(path) : null;
+        LockDocument document;
+        try
+        {
+            document = existing is null
+                ? new LockDocument()
+                : JsonSerializer.Deserialize(existing, EngineJsonContext.Default.LockDocument) ?? new LockDocument();
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"The lock file '{path}' is not valid JSON ({e.Message}). Restore it from version control, or delete it to treat every stage as never run.", e);
+        }
+
+        var lockFile = new LockFile(path, journalPath, document, existing);
+        if (lockFile.ReplayJournal() > 0)
+        {
+            lockFile.Flush();
+        }
+
+        return lockFile;
+    }
+
+    public StageRecord? Stage(string name)
+    {
+        lock (_gate)
+        {
+            return _document.Stages.GetValueOrDefault(name);
+        }
+    }
+
+    public ItemRecord? Item(string stage, string key)
+    {
+        lock (_gate)
+        {
+            return _document.Stages.GetValueOrDefault(stage)?.Items?.GetValueOrDefault(key);
+        }
+    }
+
+    /// <summary>Records one finished item durably; returns once the journal line is on disk.</summary>
+    public void CommitItem(string stage, string key, ItemRecord record)
+    {
+        var line = JsonSerializer.SerializeToUtf8Bytes(new JournalEntry { Stage = stage, Item = key, Record = record }, JournalJsonContext.Default.JournalEntry);
+        lock (_gate)
+        {
+            Apply(stage, key, record);
+            _journal ??= new FileStream(_journalPath, FileMode.Append, FileAccess.Write, FileShare.Read);
+            _journal.Write(line);
+            _journal.WriteByte((byte)'\n');
+            _journal.Flush(flushToDisk: true);
+        }
+    }
+
+    /// <summary>Replaces a unit stage's record, or a per-item stage's header, keeping only the listed items.</summary>
+    public void CommitStage(string stage, StageRecord record, IReadOnlySet<string>? keepItems = null)
+    {
+        lock (_gate)
+        {
+            if (keepItems is not null)
+            {
+                var items = _document.Stages.GetValueOrDefault(stage)?.Items ?? new SortedDictionary<string, ItemRecord>(StringComparer.Ordinal);
+                foreach (var gone in items.Keys.Where(k => !keepItems.Contains(k)).ToList())
+                {
+                    items.Remove(gone);
+                }
+
+                record.Items = items;
+            }
+
+            _document.Stages[stage] = record;
+            Flush();
+        }
+    }
+
+    /// <summary>Writes the lock file if it changed and empties the journal.</summary>
+    public void Flush()
+    {
+        lock (_gate)
+        {
+            var bytes = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(_document, EngineJsonContext.Default.LockDocument) + "\n");
+            if (_lastWritten is null || !bytes.AsSpan().SequenceEqual(_lastWritten))
+            {
+                AtomicFile.WriteAllBytes(_path, bytes);
+                _lastWritten = bytes;
+            }
+
+            _journal?.Dispose();
+            _journal = null;
+            AtomicFile.TryDelete(_journalPath);
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _journal?.Dispose();
+            _journal = null;
+        }
+    }
+
+    private void Apply(string stage, string key, ItemRecord record)
+    {
+        if (!_document.Stages.TryGetValue(stage, out var stageRecord))
+        {
+            stageRecord = new StageRecord();
+            _document.Stages[stage] = stageRecord;
+        }
+
+        stageRecord.Items ??= new SortedDictionary<string, ItemRecord>(StringComparer.Ordinal);
+        stageRecord.Items[key] = record;
+    }
+
+    private int ReplayJournal()
+    {
+        if (!File.Exists(_journalPath))
+        {
+            return 0;
+        }
+
+        var replayed = 0;
+        foreach (var line in File.ReadLines(_journalPath))
+        {
+            JournalEntry? entry;
+            try
+            {
+                entry = JsonSerializer.Deserialize(line, JournalJsonContext.Default.JournalEntry);
+            }
+            catch (JsonException)
+            {
+                // Only the last line can be torn (the run died while writing it); that item is redone.
+                continue;
+            }
+
+            if (entry?.Record is null)
+            {
+                continue;
+            }
+
+            Apply(entry.Stage, entry.Item, entry.Record);
+            replayed++;
+        }
+
+        return replayed;
+    }
+}

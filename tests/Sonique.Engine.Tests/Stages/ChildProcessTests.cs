@@ -1,0 +1,99 @@
+using System.Diagnostics;
+
+namespace Sonique.Engine.Tests.Stages;
+
+/// <summary>The synthetic pipeline run as a real child process, to kill it and to race it.</summary>
+public sealed class ChildProcessTests : IDisposable
+{
+    private readonly TempWorkspace _ws = new(items: 20);
+
+    public void Dispose() => _ws.Dispose();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_run_killed_with_SIGKILL_mid_stage_counts_no_partial_output_and_the_rerun_matches_a_clean_run()
+    {
+        using var reference = new TempWorkspace(items: 20);
+        var clean = await RunToEndAsync(reference.Root);
+        Assert.Contains("Transform items=20 fresh=0 ran=20", clean, StringComparison.Ordinal);
+
+        using (var child = Start(_ws.Root, "--delay-ms", "150", "--jobs", "2"))
+        {
+            var journal = _ws.Workspace.JournalPath;
+            while (!File.Exists(journal) || File.ReadAllLines(journal).Length < 4)
+            {
+                Assert.False(child.HasExited, "the child finished before it could be killed");
+                await Task.Delay(20, Ct);
+            }
+
+            child.Kill(); // SIGKILL: no handler, no cleanup
+            await child.WaitForExitAsync(Ct);
+        }
+
+        // Whatever reached out/ is whole: staged halves never leave the staging folder.
+        var survivors = _ws.Snapshot("out");
+        Assert.InRange(survivors.Count, 4, 19);
+        foreach (var (path, text) in survivors)
+        {
+            Assert.Equal(reference.Read(path), text);
+        }
+
+        var rerun = await RunToEndAsync(_ws.Root);
+
+        var ran = int.Parse(rerun.Split("Transform items=20 fresh=")[1].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(ran, 4, 19); // resumed: the items finished before the kill were kept
+        Assert.Equal(reference.Snapshot("out"), _ws.Snapshot("out"));
+        Assert.Equal(reference.Read("summary.txt"), _ws.Read("summary.txt"));
+        Assert.Equal(File.ReadAllText(reference.Workspace.LockFilePath), File.ReadAllText(_ws.Workspace.LockFilePath));
+    }
+
+    [Fact]
+    public async Task A_second_concurrent_run_is_refused_with_a_message_naming_the_first()
+    {
+        using var first = Start(_ws.Root, "--delay-ms", "300", "--jobs", "1");
+        while (!File.Exists(_ws.Workspace.RunLockPath + ".owner"))
+        {
+            await Task.Delay(20, Ct);
+        }
+
+        using var second = Start(_ws.Root);
+        var error = await second.StandardError.ReadToEndAsync(Ct);
+        await second.WaitForExitAsync(Ct);
+
+        Assert.Equal(3, second.ExitCode);
+        Assert.Contains("Another Sonique run is using the workspace", error, StringComparison.Ordinal);
+        Assert.Contains($"pid {first.Id}", error, StringComparison.Ordinal);
+        first.Kill();
+        await first.WaitForExitAsync(Ct);
+    }
+
+    private static async Task<string> RunToEndAsync(string workspace)
+    {
+        using var child = Start(workspace);
+        var output = await child.StandardOutput.ReadToEndAsync(Ct);
+        await child.WaitForExitAsync(Ct);
+        Assert.True(child.ExitCode == 0, $"the synthetic pipeline failed: {output}{await child.StandardError.ReadToEndAsync(Ct)}");
+        return output;
+    }
+
+    private static Process Start(string workspace, params string[] extra)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add("exec");
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Sonique.Engine.SyntheticPipeline.dll"));
+        info.ArgumentList.Add("--workspace");
+        info.ArgumentList.Add(workspace);
+        foreach (var argument in extra)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        return Process.Start(info)!;
+    }
+}
