@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Sonique's bootstrap, in the shape Cake users know: check the .NET SDK, install the tools the stages
+# call when they are missing and we may, build the Cake host when its sources changed, then run it with
+# every argument passed through (./build.sh --target=Status, --force=Download, --config=FILE, ...).
+#
+# Environment: SONIQUE_NO_INSTALL=1 never installs anything (only reports what is missing).
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$root"
+host_dir="$root/build/bin/Release/net10.0"
+host_dll="$host_dir/Sonique.Build.dll"
+stamp="$host_dir/.sonique-build-stamp"
+
+check_dotnet() {
+  if ! command -v dotnet >/dev/null 2>&1; then
+    echo "error: the .NET SDK is missing. Sonique needs .NET SDK 10 or newer: https://dotnet.microsoft.com/download (or your distribution's dotnet-sdk-10.0 package)." >&2
+    exit 1
+  fi
+  local major
+  major="$(dotnet --version 2>/dev/null | cut -d. -f1)"
+  if [ -z "$major" ] || [ "$major" -lt 10 ]; then
+    echo "error: the .NET SDK here is $(dotnet --version 2>/dev/null || echo unknown); Sonique needs 10 or newer." >&2
+    exit 1
+  fi
+}
+
+# Tools the stages run, as command -> Debian package.
+install_prerequisites() {
+  local -a missing=()
+  command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
+  command -v yt-dlp >/dev/null 2>&1 || missing+=(yt-dlp)
+  [ ${#missing[@]} -eq 0 ] && return 0
+
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo -n"; else sudo="none"; fi
+  fi
+  if [ "${SONIQUE_NO_INSTALL:-0}" != "1" ] && command -v apt-get >/dev/null 2>&1 && [ "$sudo" != "none" ]; then
+    echo "Installing missing prerequisites with apt-get: ${missing[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    return 0
+  fi
+  echo "warning: missing ${missing[*]}: stages that download or trim media will fail until it is installed" >&2
+  echo "         (Debian/Ubuntu: sudo apt-get install ${missing[*]}; macOS: brew install ${missing[*]}; or set their paths in the config profile)." >&2
+}
+
+# Rebuild only when a source of the host is newer than the last build: a no-op costs one find.
+build_host() {
+  if [ -f "$stamp" ] && [ -z "$(find build tasks src Directory.Build.props Directory.Packages.props global.json \
+        \( -path '*/bin' -o -path '*/obj' \) -prune -o -type f -newer "$stamp" -print -quit 2>/dev/null)" ]; then
+    return 0
+  fi
+  dotnet build "$root/build/Sonique.Build.csproj" -c Release -nologo -clp:ErrorsOnly -v:quiet
+  touch "$stamp"
+}
+
+check_dotnet
+install_prerequisites
+build_host
+exec dotnet "$host_dll" "$@"

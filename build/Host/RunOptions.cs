@@ -1,0 +1,37 @@
+using Cake.Core;
+
+namespace Sonique.Build.Host;
+
+/// <summary>The pipeline's own switches, beside Cake's (--target, --exclusive, --dryrun, --verbosity).</summary>
+public sealed record RunOptions(string Target, bool Exclusive, bool DryRun, bool ForceAll, IReadOnlySet<string> ForceStages, int Jobs, string? ConfigPath, string WorkspaceRoot)
+{
+    public static RunOptions From(ICakeArguments arguments, Func<string?, SoniqueConfig> loadConfig, out SoniqueConfig config)
+    {
+        string? Last(string name) => arguments.HasArgument(name) ? arguments.GetArguments(name).Last() : null;
+        bool Flag(string name) => Last(name) is { } value && !value.Equals("false", StringComparison.OrdinalIgnoreCase);
+
+        var configPath = Last("config");
+        config = loadConfig(configPath);
+        var force = Last("force");
+        var forceAll = force is not null && force.Equals("true", StringComparison.OrdinalIgnoreCase);
+        var forceStages = force is null || forceAll
+            ? new HashSet<string>(StringComparer.Ordinal)
+            : force.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+
+        var jobs = config.Jobs ?? Environment.ProcessorCount;
+        if (Last("jobs") is { } jobsText && (!int.TryParse(jobsText, out jobs) || jobs < 1))
+        {
+            throw new ArgumentException($"--jobs must be a whole number of at least 1, not '{jobsText}'.");
+        }
+
+        return new RunOptions(
+            Last("target") ?? "Default",
+            Flag("exclusive"),
+            Flag("dryrun") || Flag("dry-run") || Flag("whatif"),
+            forceAll,
+            forceStages,
+            jobs,
+            configPath,
+            Path.GetFullPath(Last("workspace") ?? Directory.GetCurrentDirectory()));
+    }
+}

@@ -1,0 +1,3 @@
+using Sonique.Build.Host;
+
+return await SoniqueHost.RunAsync(args);

@@ -1,0 +1,68 @@
+using Cake.Core;
+using Path = System.IO.Path;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Cake.Common;
+using Cake.Core.IO;
+using Sonique.Build.Frosting;
+using Sonique.Build.Host;
+
+namespace Sonique.Build.Targets;
+
+[TaskName("Test")]
+[TaskDescription("Builds and runs every test project under tests/ and prints one 'N passed, N failed' line")]
+public sealed partial class TestTask : AsyncFrostingTask<SoniqueContext>
+{
+    public override Task RunAsync(SoniqueContext context)
+    {
+        var projects = Directory.EnumerateFiles(Path.Combine(context.Workspace.Root, "tests"), "*.Tests.csproj", SearchOption.AllDirectories)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        if (projects.Count == 0)
+        {
+            throw new InvalidOperationException("No test projects (*.Tests.csproj) under tests/.");
+        }
+
+        var totals = new Dictionary<string, int>(StringComparer.Ordinal);
+        var failedProjects = new List<string>();
+        foreach (var project in projects)
+        {
+            var settings = new ProcessSettings
+            {
+                Arguments = new ProcessArgumentBuilder().Append("test").Append("--project").AppendQuoted(project).Append("-c").Append("Release"),
+                WorkingDirectory = context.Workspace.Root,
+                RedirectStandardOutput = true,
+                RedirectedStandardOutputHandler = line =>
+                {
+                    if (line is not null)
+                    {
+                        Console.WriteLine(line);
+                        if (SummaryLine().Match(line) is { Success: true } match)
+                        {
+                            var key = match.Groups[1].Value;
+                            totals[key] = totals.GetValueOrDefault(key) + int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
+                        }
+                    }
+
+                    return line!;
+                },
+            };
+            if (context.StartProcess("dotnet", settings) != 0)
+            {
+                failedProjects.Add(Path.GetFileNameWithoutExtension(project));
+            }
+        }
+
+        var failed = totals.GetValueOrDefault("failed");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Tests: {totals.GetValueOrDefault("succeeded")} passed, {failed} failed, {totals.GetValueOrDefault("skipped")} skipped"));
+        if (failedProjects.Count > 0 || failed > 0)
+        {
+            throw new InvalidOperationException($"Tests failed in: {string.Join(", ", failedProjects)}");
+        }
+
+        return Task.CompletedTask;
+    }
+
+    [GeneratedRegex(@"^\s+(total|failed|succeeded|skipped):\s+(\d+)\s*$")]
+    private static partial Regex SummaryLine();
+}
