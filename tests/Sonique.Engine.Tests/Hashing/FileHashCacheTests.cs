@@ -1,0 +1,85 @@
+using Sonique.Engine.Hashing;
+
+namespace Sonique.Engine.Tests.Hashing;
+
+public sealed class FileHashCacheTests : IDisposable
+{
+    private readonly TempWorkspace _ws = new();
+
+    public void Dispose() => _ws.Dispose();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public void An_unchanged_file_is_answered_from_the_saved_cache_without_reading_it()
+    {
+        _ws.Write("a.txt", "hello");
+        var cachePath = _ws.PathOf("cache/hashes.bin");
+        var first = FileHashCache.Load(cachePath);
+        var hash = first.Hash(_ws.PathOf("a.txt"), Ct);
+        first.Save();
+
+        var second = FileHashCache.Load(cachePath);
+
+        Assert.Equal(hash, second.Hash(_ws.PathOf("a.txt"), Ct));
+        Assert.Equal(0, second.FilesHashed);
+        Assert.Equal(ContentHash.Of("hello"u8), hash);
+    }
+
+    [Fact]
+    public void An_edit_that_keeps_size_and_modification_time_is_still_seen()
+    {
+        var path = _ws.PathOf("a.txt");
+        _ws.Write("a.txt", "hello");
+        var cache = FileHashCache.InMemory();
+        var before = cache.Hash(path, Ct);
+        var mtime = File.GetLastWriteTimeUtc(path);
+
+        File.WriteAllText(path, "jello");
+        File.SetLastWriteTimeUtc(path, mtime);
+
+        Assert.NotEqual(before, cache.Hash(path, Ct));
+        Assert.Equal(2, cache.FilesHashed);
+    }
+
+    [Fact]
+    public void A_damaged_cache_file_is_discarded_not_trusted()
+    {
+        _ws.Write("cache/hashes.bin", "garbage that is not a hash cache");
+
+        var cache = FileHashCache.Load(_ws.PathOf("cache/hashes.bin"));
+
+        Assert.Equal(0, cache.Count);
+    }
+
+    [Fact]
+    public void A_missing_file_has_no_hash()
+    {
+        Assert.Null(FileHashCache.InMemory().TryHash(_ws.PathOf("nope"), Ct));
+    }
+
+    [Fact]
+    public async Task Copying_returns_the_hash_of_the_bytes_copied()
+    {
+        var bytes = new byte[3 * 1024 * 1024 + 17];
+        new Random(7).NextBytes(bytes);
+        await File.WriteAllBytesAsync(_ws.PathOf("big.bin"), bytes, Ct);
+
+        var copied = await FileHasher.CopyAsync(_ws.PathOf("big.bin"), _ws.PathOf("copy.bin"), Ct);
+
+        Assert.Equal(ContentHash.Of(bytes), copied);
+        Assert.Equal(copied, FileHasher.Hash(_ws.PathOf("copy.bin"), Ct));
+        Assert.Equal(bytes, await File.ReadAllBytesAsync(_ws.PathOf("copy.bin"), Ct));
+    }
+
+    [Fact]
+    public void Content_hashes_round_trip_through_text_and_reject_garbage()
+    {
+        var hash = ContentHash.Of("x"u8);
+
+        Assert.Equal(hash, ContentHash.Parse(hash.ToString()));
+        Assert.Equal(32, hash.ToString().Length);
+        Assert.False(ContentHash.TryParse("not-a-hash", out _));
+        Assert.False(ContentHash.TryParse(new string('g', 32), out _));
+    }
+}
