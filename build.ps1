@@ -4,7 +4,7 @@
 $ErrorActionPreference = 'Stop'
 $root = $PSScriptRoot
 Set-Location $root
-$hostDir = Join-Path $root 'build/bin/Release/net10.0'
+$hostDir = Join-Path $root 'build/.host'  # apart from build/bin: the Test target rebuilds the build project
 $hostDll = Join-Path $hostDir 'Sonique.Build.dll'
 $stamp = Join-Path $hostDir '.sonique-build-stamp'
 
@@ -20,11 +20,11 @@ if ($missing) {
 }
 
 $sources = @('build', 'tasks', 'src') | ForEach-Object { Get-ChildItem -Path (Join-Path $root $_) -Recurse -File -ErrorAction SilentlyContinue } |
-    Where-Object { $_.FullName -notmatch '[\\/](bin|obj)[\\/]' }
+    Where-Object { $_.FullName -notmatch '[\\/](bin|obj|\.host)[\\/]' }
 $sources += @('Directory.Build.props', 'Directory.Packages.props', 'global.json') | ForEach-Object { Get-Item (Join-Path $root $_) }
 $stale = -not (Test-Path $stamp) -or ($sources | Where-Object { $_.LastWriteTimeUtc -gt (Get-Item $stamp).LastWriteTimeUtc } | Select-Object -First 1)
 if ($stale) {
-    dotnet build (Join-Path $root 'build/Sonique.Build.csproj') -c Release -nologo -clp:ErrorsOnly -v:quiet
+    dotnet build (Join-Path $root 'build/Sonique.Build.csproj') -c Release -o $hostDir -nologo -clp:ErrorsOnly -v:quiet
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
     New-Item -ItemType File -Force -Path $stamp | Out-Null
 }

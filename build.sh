@@ -8,7 +8,9 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
-host_dir="$root/build/bin/Release/net10.0"
+# The host runs from its own folder, apart from build/bin, so that the Test target can rebuild the
+# build project (its tests reference it) without overwriting the assembly that is running.
+host_dir="$root/build/.host"
 host_dll="$host_dir/Sonique.Build.dll"
 stamp="$host_dir/.sonique-build-stamp"
 
@@ -49,10 +51,10 @@ install_prerequisites() {
 # Rebuild only when a source of the host is newer than the last build: a no-op costs one find.
 build_host() {
   if [ -f "$stamp" ] && [ -z "$(find build tasks src Directory.Build.props Directory.Packages.props global.json \
-        \( -path '*/bin' -o -path '*/obj' \) -prune -o -type f -newer "$stamp" -print -quit 2>/dev/null)" ]; then
+        \( -path '*/bin' -o -path '*/obj' -o -path '*/.host' \) -prune -o -type f -newer "$stamp" -print -quit 2>/dev/null)" ]; then
     return 0
   fi
-  dotnet build "$root/build/Sonique.Build.csproj" -c Release -nologo -clp:ErrorsOnly -v:quiet
+  dotnet build "$root/build/Sonique.Build.csproj" -c Release -o "$host_dir" -nologo -clp:ErrorsOnly -v:quiet
   touch "$stamp"
 }
 
