@@ -68,6 +68,33 @@ public sealed class ChildProcessTests : IDisposable
         await first.WaitForExitAsync(Ct);
     }
 
+    [Fact]
+    public async Task Ctrl_C_stops_cleanly_keeping_finished_items_and_the_rerun_resumes()
+    {
+        using (var child = Start(_ws.Root, "--delay-ms", "150", "--jobs", "1"))
+        {
+            while (!File.Exists(_ws.Workspace.JournalPath) || File.ReadAllLines(_ws.Workspace.JournalPath).Length < 2)
+            {
+                Assert.False(child.HasExited, "the child finished before it could be interrupted");
+                await Task.Delay(20, Ct);
+            }
+
+            using (var kill = Process.Start("kill", ["-INT", child.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync(Ct);
+            }
+
+            await child.WaitForExitAsync(Ct);
+            Assert.Equal(130, child.ExitCode);
+        }
+
+        Assert.False(File.Exists(_ws.Workspace.JournalPath), "a clean stop folds the journal into the lock file");
+        var kept = _ws.Snapshot("out").Count;
+        Assert.InRange(kept, 2, 19);
+        var rerun = await RunToEndAsync(_ws.Root);
+        Assert.Contains($"Transform items=20 fresh={kept} ran={20 - kept}", rerun, StringComparison.Ordinal);
+    }
+
     private static async Task<string> RunToEndAsync(string workspace)
     {
         using var child = Start(workspace);
