@@ -16,6 +16,7 @@ public sealed class LockFile : IDisposable
     private readonly Lock _gate = new();
     private FileStream? _journal;
     private byte[]? _lastWritten;
+    private bool _dirty;
 
     private LockFile(string path, string journalPath, LockDocument document, byte[]? lastWritten)
     {
@@ -90,9 +91,15 @@ public sealed class LockFile : IDisposable
                 foreach (var gone in items.Keys.Where(k => !keepItems.Contains(k)).ToList())
                 {
                     items.Remove(gone);
+                    _dirty = true;
                 }
 
                 record.Items = items;
+            }
+
+            if (!SameHeader(_document.Stages.GetValueOrDefault(stage), record))
+            {
+                _dirty = true;
             }
 
             _document.Stages[stage] = record;
@@ -105,6 +112,14 @@ public sealed class LockFile : IDisposable
     {
         lock (_gate)
         {
+            // A no-op run commits every stage unchanged; serializing the whole document to find that out
+            // costs more than the rest of the run's bookkeeping.
+            if (!_dirty && _lastWritten is not null)
+            {
+                CloseJournal();
+                return;
+            }
+
             var bytes = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(_document, EngineJsonContext.Default.LockDocument) + "\n");
             if (_lastWritten is null || !bytes.AsSpan().SequenceEqual(_lastWritten))
             {
@@ -112,10 +127,16 @@ public sealed class LockFile : IDisposable
                 _lastWritten = bytes;
             }
 
-            _journal?.Dispose();
-            _journal = null;
-            AtomicFile.TryDelete(_journalPath);
+            _dirty = false;
+            CloseJournal();
         }
+    }
+
+    private void CloseJournal()
+    {
+        _journal?.Dispose();
+        _journal = null;
+        AtomicFile.TryDelete(_journalPath);
     }
 
     public void Dispose()
@@ -137,7 +158,15 @@ public sealed class LockFile : IDisposable
 
         stageRecord.Items ??= new SortedDictionary<string, ItemRecord>(StringComparer.Ordinal);
         stageRecord.Items[key] = record;
+        _dirty = true;
     }
+
+    private static bool SameHeader(StageRecord? old, StageRecord now) =>
+        old is not null && old.Version == now.Version && old.Fingerprint == now.Fingerprint && (old.Items is null) == (now.Items is null)
+        && Same(old.Parameters, now.Parameters) && Same(old.Inputs, now.Inputs) && Same(old.Outputs, now.Outputs);
+
+    private static bool Same(SortedDictionary<string, string>? a, SortedDictionary<string, string>? b) =>
+        a is null || b is null ? a is null && b is null : a.Count == b.Count && a.SequenceEqual(b);
 
     private int ReplayJournal()
     {
