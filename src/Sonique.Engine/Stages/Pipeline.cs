@@ -626,9 +626,7 @@ public sealed class Pipeline : IDisposable
                     : throw new ItemFailedException($"did not write its output '{declared[i]}'", permanent: false);
             foreach (var (file, path) in files)
             {
-                var hash = FileHasher.Hash(file, cancellationToken);
-                await _store.AddAsync(file, hash, cancellationToken);
-                outputs[path] = hash.ToString();
+                outputs[path] = (await _store.AddAsync(file, cancellationToken)).ToString();
             }
         }
 

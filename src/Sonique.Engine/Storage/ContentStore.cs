@@ -26,26 +26,27 @@ public sealed class ContentStore(string root)
 
     public bool Contains(ContentHash hash) => File.Exists(PathOf(hash));
 
-    /// <summary>Stores a copy of <paramref name="file"/>, whose hash the caller has just computed.</summary>
-    public async Task AddAsync(string file, ContentHash hash, CancellationToken cancellationToken)
+    /// <summary>Stores a copy of <paramref name="file"/> and returns its hash, computed while copying, so the
+    /// file is read once.</summary>
+    public async Task<ContentHash> AddAsync(string file, CancellationToken cancellationToken)
     {
-        var target = PathOf(hash);
-        if (File.Exists(target))
-        {
-            return;
-        }
-
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        var temporary = AtomicFile.TemporaryPathBeside(target);
+        Directory.CreateDirectory(Root);
+        var temporary = AtomicFile.TemporaryPathBeside(Path.Combine(Root, "incoming"));
         try
         {
-            var copied = await FileHasher.CopyAsync(file, temporary, cancellationToken);
-            if (copied != hash)
+            var hash = await FileHasher.CopyAsync(file, temporary, cancellationToken);
+            var target = PathOf(hash);
+            if (File.Exists(target))
             {
-                throw new IOException($"'{file}' changed while it was being stored (expected {hash}, read {copied}).");
+                AtomicFile.TryDelete(temporary);
+            }
+            else
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Move(temporary, target, overwrite: true);
             }
 
-            File.Move(temporary, target, overwrite: true);
+            return hash;
         }
         catch
         {
