@@ -1,0 +1,82 @@
+using Sonique.Tests.Shared;
+
+namespace Sonique.Media.Tests;
+
+public sealed class FfmpegTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("sonique-ffmpeg-").FullName;
+    private readonly Ffmpeg _ffmpeg = new();
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Theory]
+    [InlineData(TrimMode.Copy, 3.0)]
+    [InlineData(TrimMode.Reencode, 3.0)]
+    [InlineData(TrimMode.Auto, 2.5)]
+    public async Task Trim_keeps_the_first_seconds_of_video_and_audio_within_a_tenth(TrimMode mode, double seconds)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var source = TestMedia.Write(Path.Combine(_dir, "source.mp4"), 7);
+        var info = await _ffmpeg.ProbeAsync(source, ct);
+        var mp4 = Path.Combine(_dir, "out.mp4");
+        var wav = Path.Combine(_dir, "out.wav");
+
+        await _ffmpeg.TrimAsync(source, info, TimeSpan.FromSeconds(seconds), mode, mp4, wav, ct);
+
+        Assert.InRange(TestMedia.Duration(mp4), seconds - 0.1, seconds + 0.1);
+        Assert.InRange(TestMedia.Duration(wav), seconds - 0.1, seconds + 0.1);
+        Assert.Equal(["h264", "aac"], TestMedia.Codecs(mp4));
+        Assert.Equal(["pcm_s16le"], TestMedia.Codecs(wav));
+        // 44.1 kHz, 16-bit, stereo, as the original wrote its audio.
+        Assert.InRange(new FileInfo(wav).Length - 44, (long)((seconds - 0.1) * 176400), (long)((seconds + 0.1) * 176400));
+    }
+
+    [Fact]
+    public async Task Auto_reencodes_what_an_mp4_cannot_hold_by_copy()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var source = TestMedia.Write(Path.Combine(_dir, "source.webm"), 3, videoCodec: "libvpx-vp9", audioCodec: "libopus");
+        var info = await _ffmpeg.ProbeAsync(source, ct);
+        Assert.False(Ffmpeg.CanCopyToMp4(info));
+
+        await _ffmpeg.TrimAsync(source, info, TimeSpan.FromSeconds(2), TrimMode.Auto, Path.Combine(_dir, "o.mp4"), Path.Combine(_dir, "o.wav"), ct);
+
+        Assert.Equal(["h264", "aac"], TestMedia.Codecs(Path.Combine(_dir, "o.mp4")));
+    }
+
+    [Fact]
+    public async Task Probe_tells_streams_apart_and_refuses_what_is_not_media()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var silent = await _ffmpeg.ProbeAsync(TestMedia.Write(Path.Combine(_dir, "silent.mp4"), 2, audio: false), ct);
+        Assert.True(silent.HasVideo);
+        Assert.False(silent.HasAudio);
+        Assert.InRange(silent.Duration.TotalSeconds, 1.9, 2.1);
+
+        var junk = Path.Combine(_dir, "junk.mp4");
+        await File.WriteAllBytesAsync(junk, new byte[4096], ct);
+        var error = await Assert.ThrowsAsync<MediaToolException>(() => _ffmpeg.ProbeAsync(junk, ct));
+        Assert.Contains("junk.mp4", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_file_named_like_an_option_is_still_read_as_a_file()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var source = TestMedia.Write(Path.Combine(_dir, "-i evil.mp4"), 2);
+        var info = await _ffmpeg.ProbeAsync(source, ct);
+
+        await _ffmpeg.TrimAsync(source, info, TimeSpan.FromSeconds(1), TrimMode.Copy, Path.Combine(_dir, "-y.mp4"), Path.Combine(_dir, "-y.wav"), ct);
+
+        Assert.True(File.Exists(Path.Combine(_dir, "-y.mp4")));
+    }
+
+    [Fact]
+    public async Task A_missing_tool_is_named_with_how_to_get_it()
+    {
+        var error = await Assert.ThrowsAsync<MediaToolException>(
+            () => new Ffmpeg("/nonexistent/ffmpeg", "/nonexistent/ffprobe").VersionAsync(TestContext.Current.CancellationToken));
+        Assert.Contains("/nonexistent/ffmpeg", error.Message, StringComparison.Ordinal);
+        Assert.Contains("tools.ffmpeg", error.Message, StringComparison.Ordinal);
+    }
+}
