@@ -1,3 +1,7 @@
+using System.Globalization;
+using Sonique.Ingest.Download;
+using Sonique.Ingest.Sources;
+using Sonique.Media;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
@@ -6,12 +10,21 @@ namespace Sonique.Build.Host;
 
 /// <summary>
 /// A profile: everything a user can set, with the embedded default's values. Read from YAML with
-/// snake_case keys; an unknown key is an error that names the file, line and key, never silently ignored.
+/// snake_case keys; an unknown key or an invalid value is an error that names the file and the key,
+/// never silently ignored.
 /// </summary>
 public sealed class SoniqueConfig
 {
     /// <summary>Items of a per-item stage run at once (the command line's --jobs wins).</summary>
     public int? Jobs { get; set; }
+
+    public ToolsConfig Tools { get; set; } = new();
+
+    public CollectConfig Collect { get; set; } = new();
+
+    public SamplesConfig Samples { get; set; } = new();
+
+    public DownloadConfig Download { get; set; } = new();
 
     public static SoniqueConfig Load(string? path)
     {
@@ -26,14 +39,196 @@ public sealed class SoniqueConfig
         }
 
         var deserializer = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build();
+        SoniqueConfig config;
         try
         {
-            return deserializer.Deserialize<SoniqueConfig?>(File.ReadAllText(path)) ?? new SoniqueConfig();
+            config = deserializer.Deserialize<SoniqueConfig?>(File.ReadAllText(path)) ?? new SoniqueConfig();
         }
         catch (YamlException e)
         {
             var problem = e.InnerException?.Message ?? e.Message;
             throw new InvalidDataException($"The config profile '{path}', line {e.Start.Line}: {problem}", e);
+        }
+
+        var problems = config.Problems().ToList();
+        return problems.Count == 0
+            ? config
+            : throw new InvalidDataException($"The config profile '{path}': {string.Join("; ", problems)}");
+    }
+
+    private IEnumerable<string> Problems()
+    {
+        if (Jobs is < 1)
+        {
+            yield return "jobs must be at least 1";
+        }
+
+        foreach (var problem in Collect.Problems().Concat(Samples.Problems()).Concat(Download.Problems()))
+        {
+            yield return problem;
+        }
+    }
+}
+
+/// <summary>Paths of the external tools; a bare name is looked up on the PATH.</summary>
+public sealed class ToolsConfig
+{
+    /// <summary>ffmpeg; ffprobe must sit in the same folder.</summary>
+    public string Ffmpeg { get; set; } = "ffmpeg";
+
+    public string Ffprobe { get; set; } = "ffprobe";
+
+    /// <summary>A current yt-dlp matters for YouTube, which changes often; Debian's is old.</summary>
+    public string YtDlp { get; set; } = "yt-dlp";
+
+    public Ffmpeg CreateFfmpeg() => new(Ffmpeg, Ffprobe);
+
+    public YtDlp CreateYtDlp() => new(YtDlp);
+}
+
+/// <summary>Where clips come from. With no sources listed, the built-in sample library is the one source.</summary>
+public sealed class CollectConfig
+{
+    public List<SourceConfig>? Sources { get; set; }
+
+    public IReadOnlyList<CatalogSource> ToSources(SamplesConfig samples, string samplesFolder) =>
+        (Sources ?? [new SourceConfig { Samples = true }]).Select(s => s.ToSource(samples, samplesFolder)).ToList();
+
+    internal IEnumerable<string> Problems() =>
+        (Sources ?? []).SelectMany((s, i) => s.Problems().Select(p => $"collect.sources[{i}]: {p}"));
+}
+
+/// <summary>One source; exactly one of its kinds is set (limit goes with search, playlist and channel).</summary>
+public sealed class SourceConfig
+{
+    public bool? Samples { get; set; }
+
+    public string? Search { get; set; }
+
+    public string? Playlist { get; set; }
+
+    public string? Channel { get; set; }
+
+    public string? Csv { get; set; }
+
+    public string? Folder { get; set; }
+
+    /// <summary>At most this many videos (30 for a search, as the original's page size; all for a playlist).</summary>
+    public int? Limit { get; set; }
+
+    internal CatalogSource ToSource(SamplesConfig samples, string samplesFolder) =>
+        Search is not null ? new SearchSource(Search, Limit ?? 30)
+        : Playlist is not null ? new PlaylistSource(Playlist, Limit, IsChannel: false)
+        : Channel is not null ? new PlaylistSource(Channel, Limit, IsChannel: true)
+        : Csv is not null ? new CsvSource(Csv)
+        : Folder is not null ? new FolderSource(Folder)
+        : new SampleLibrarySource(samples.Seed, samples.Count, samples.Seconds, samplesFolder);
+
+    internal IEnumerable<string> Problems()
+    {
+        var kinds = new object?[] { Samples == true ? true : null, Search, Playlist, Channel, Csv, Folder }.Count(k => k is not null);
+        if (kinds != 1)
+        {
+            yield return "set exactly one of samples, search, playlist, channel, csv, folder";
+        }
+
+        if (Limit is < 1)
+        {
+            yield return "limit must be at least 1";
+        }
+
+        if (Limit is not null && Search is null && Playlist is null && Channel is null)
+        {
+            yield return "limit applies only to search, playlist and channel";
+        }
+    }
+}
+
+/// <summary>The built-in sample library: its size is what keeps the default run within minutes on two cores.</summary>
+public sealed class SamplesConfig
+{
+    public int Count { get; set; } = 240;
+
+    public double Seconds { get; set; } = 16;
+
+    public int Seed { get; set; } = 1;
+
+    internal IEnumerable<string> Problems()
+    {
+        if (Count < 1)
+        {
+            yield return "samples.count must be at least 1";
+        }
+
+        if (Seconds is < 2 or > 600)
+        {
+            yield return "samples.seconds must be between 2 and 600";
+        }
+    }
+}
+
+public sealed class DownloadConfig
+{
+    /// <summary>Keep the first this many seconds of each clip (the original: 60).</summary>
+    public double Seconds { get; set; } = 60;
+
+    /// <summary>A clip shorter than this fails with "too short".</summary>
+    public double MinSeconds { get; set; } = 5;
+
+    /// <summary>auto, copy or reencode (see bench/RESULTS.md for the numbers behind auto).</summary>
+    public string Mode { get; set; } = "auto";
+
+    /// <summary>yt-dlp's -S format sort.</summary>
+    public string FormatSort { get; set; } = "res:720,ext:mp4:m4a";
+
+    public int Retries { get; set; } = 3;
+
+    public double RetryDelaySeconds { get; set; } = 5;
+
+    public DownloadOptions ToOptions() => new()
+    {
+        Length = TimeSpan.FromSeconds(Seconds),
+        MinimumLength = TimeSpan.FromSeconds(MinSeconds),
+        Mode = Enum.Parse<TrimMode>(Mode, ignoreCase: true),
+        FormatSort = FormatSort,
+        Retries = Retries,
+        RetryDelay = TimeSpan.FromSeconds(RetryDelaySeconds),
+    };
+
+    /// <summary>The values a trimmed clip depends on (retries do not change what is written).</summary>
+    public IReadOnlyDictionary<string, string> Parameters() => new Dictionary<string, string>
+    {
+        ["seconds"] = Seconds.ToString(CultureInfo.InvariantCulture),
+        ["min_seconds"] = MinSeconds.ToString(CultureInfo.InvariantCulture),
+        ["mode"] = Mode.ToLowerInvariant(),
+        ["format_sort"] = FormatSort,
+    };
+
+    internal IEnumerable<string> Problems()
+    {
+        if (Seconds <= 0)
+        {
+            yield return "download.seconds must be positive";
+        }
+
+        if (MinSeconds < 0 || MinSeconds > Seconds)
+        {
+            yield return "download.min_seconds must be between 0 and download.seconds";
+        }
+
+        if (!Enum.TryParse<TrimMode>(Mode, ignoreCase: true, out _) || int.TryParse(Mode, out _))
+        {
+            yield return $"download.mode '{Mode}' is not one of auto, copy, reencode";
+        }
+
+        if (Retries < 0 || RetryDelaySeconds < 0)
+        {
+            yield return "download.retries and download.retry_delay_seconds must not be negative";
+        }
+
+        if (FormatSort.StartsWith('-'))
+        {
+            yield return "download.format_sort must not start with '-'";
         }
     }
 }

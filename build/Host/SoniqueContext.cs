@@ -49,6 +49,9 @@ public sealed class SoniqueContext : CakeContextAdapter, IDisposable
         Observer = _observer,
     });
 
+    /// <summary>Shows a warning beside the stage's progress (and in CI's plain log).</summary>
+    public void Warn(string stage, string message) => _observer.Warning(stage, message);
+
     public void Dispose() => _pipeline?.Dispose();
 }
 

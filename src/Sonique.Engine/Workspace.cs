@@ -51,6 +51,21 @@ public sealed class Workspace
         return full;
     }
 
+    /// <summary>Whether a path from outside (a catalog row, a config value) is a safe workspace-relative path.</summary>
+    public bool TryResolve(string relativePath, out string fullPath)
+    {
+        try
+        {
+            fullPath = Resolve(relativePath);
+            return true;
+        }
+        catch (Exception e) when (e is UnsafePathException or ArgumentException)
+        {
+            fullPath = string.Empty;
+            return false;
+        }
+    }
+
     /// <summary>The workspace-relative form (with '/' separators) of a full path inside the workspace.</summary>
     public string Relative(string fullPath)
     {

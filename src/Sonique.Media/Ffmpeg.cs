@@ -86,13 +86,38 @@ public sealed class Ffmpeg
         return new MediaInfo(analysis.Duration, video?.CodecName, audio?.CodecName, video?.Width ?? 0, video?.Height ?? 0);
     }
 
+    /// <summary>How far a trimmed clip's length may be from what was asked before Auto re-encodes it.</summary>
+    public static readonly TimeSpan CutTolerance = TimeSpan.FromSeconds(0.1);
+
     /// <summary>
     /// Writes the first <paramref name="length"/> of <paramref name="source"/> as an mp4 (its first video and
     /// audio streams) and a wav (44.1 kHz, 16-bit, stereo, as the original), in one pass over the input.
+    /// Returns how the video was written. Auto copies when the codecs fit an mp4 and then checks the cut:
+    /// a copy can only end on a packet, and with B-frames that can overshoot by their reorder delay
+    /// (0.17 s at 12 fps), so a copy that misses by more than <see cref="CutTolerance"/> is re-encoded.
     /// </summary>
-    public async Task TrimAsync(string source, MediaInfo info, TimeSpan length, TrimMode mode, string mp4Path, string wavPath, CancellationToken cancellationToken)
+    public async Task<TrimMode> TrimAsync(string source, MediaInfo info, TimeSpan length, TrimMode mode, string mp4Path, string wavPath, CancellationToken cancellationToken)
     {
         var copy = mode == TrimMode.Copy || (mode == TrimMode.Auto && CanCopyToMp4(info));
+        await CutAsync(source, length, copy, mp4Path, wavPath, cancellationToken);
+        if (mode != TrimMode.Auto || !copy)
+        {
+            return copy ? TrimMode.Copy : TrimMode.Reencode;
+        }
+
+        var expected = info.Duration > TimeSpan.Zero && info.Duration < length ? info.Duration : length;
+        var written = await ProbeAsync(mp4Path, cancellationToken);
+        if ((written.Duration - expected).Duration() <= CutTolerance)
+        {
+            return TrimMode.Copy;
+        }
+
+        await CutAsync(source, length, copy: false, mp4Path, wavPath, cancellationToken);
+        return TrimMode.Reencode;
+    }
+
+    private async Task CutAsync(string source, TimeSpan length, bool copy, string mp4Path, string wavPath, CancellationToken cancellationToken)
+    {
         var seconds = length.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
         var arguments = FFMpegArguments
             .FromFileInput(Path.GetFullPath(source), verifyExists: true)

@@ -6,7 +6,7 @@ namespace Sonique.Tests.Shared;
 internal static class TestMedia
 {
     /// <summary>Writes a clip; <paramref name="audio"/> false leaves out the audio stream.</summary>
-    public static string Write(string path, double seconds, bool audio = true, string videoCodec = "libx264", string audioCodec = "aac")
+    public static string Write(string path, double seconds, bool audio = true, string videoCodec = "libx264", string audioCodec = "aac", string preset = "ultrafast")
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var d = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -19,7 +19,7 @@ internal static class TestMedia
         args.AddRange(["-c:v", videoCodec, "-pix_fmt", "yuv420p", "-g", "24"]);
         if (videoCodec == "libx264")
         {
-            args.AddRange(["-preset", "ultrafast"]);
+            args.AddRange(["-preset", preset]);
         }
 
         if (videoCodec == "libvpx-vp9")

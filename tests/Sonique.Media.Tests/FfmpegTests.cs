@@ -32,6 +32,24 @@ public sealed class FfmpegTests : IDisposable
     }
 
     [Fact]
+    public async Task Auto_copies_a_whole_clip_and_reencodes_a_cut_that_B_frames_would_overshoot()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // veryfast uses B-frames: a copied cut at 12 fps ends up to two frames (0.17 s) late.
+        var source = TestMedia.Write(Path.Combine(_dir, "b.mp4"), 6, preset: "veryfast");
+        var info = await _ffmpeg.ProbeAsync(source, ct);
+        var mp4 = Path.Combine(_dir, "o.mp4");
+        var wav = Path.Combine(_dir, "o.wav");
+
+        Assert.Equal(TrimMode.Copy, await _ffmpeg.TrimAsync(source, info, TimeSpan.FromSeconds(60), TrimMode.Auto, mp4, wav, ct));
+        Assert.InRange(TestMedia.Duration(mp4), 5.9, 6.1);
+
+        Assert.Equal(TrimMode.Reencode, await _ffmpeg.TrimAsync(source, info, TimeSpan.FromSeconds(3), TrimMode.Auto, mp4, wav, ct));
+        Assert.InRange(TestMedia.Duration(mp4), 2.9, 3.1);
+        Assert.InRange(TestMedia.Duration(wav), 2.9, 3.1);
+    }
+
+    [Fact]
     public async Task Auto_reencodes_what_an_mp4_cannot_hold_by_copy()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -1,0 +1,29 @@
+namespace Sonique.Ingest.Catalog;
+
+/// <summary>
+/// One clip of the catalog: where it comes from and what its source knows about it. <see cref="Url"/> is an
+/// http(s) URL, or a workspace-relative path for local media.
+/// </summary>
+public sealed record CatalogEntry
+{
+    public required string Id { get; init; }
+
+    /// <summary>The clip's file name stem in every later stage (<see cref="ClipFileName"/>).</summary>
+    public required string File { get; init; }
+
+    public required string Title { get; init; }
+
+    public required string Url { get; init; }
+
+    /// <summary>Which configured source found it: samples, search, playlist, channel, csv or folder.</summary>
+    public required string Source { get; init; }
+
+    public double? DurationSeconds { get; init; }
+
+    public string? Channel { get; init; }
+
+    /// <summary>For the sample library: the workspace-relative path of the clip's ground truth.</summary>
+    public string? Truth { get; init; }
+
+    public bool IsRemote => Url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || Url.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+}

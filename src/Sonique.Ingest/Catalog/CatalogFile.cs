@@ -1,0 +1,78 @@
+using System.Globalization;
+using CsvHelper;
+using Sonique.Ingest.Sources;
+
+namespace Sonique.Ingest.Catalog;
+
+/// <summary>The catalog as CSV, read and written with CsvHelper so that titles with commas, quotes, line
+/// breaks and any script survive the round trip.</summary>
+public static class CatalogFile
+{
+    private static readonly string[] Columns = ["id", "file", "title", "url", "source", "duration_seconds", "channel", "truth"];
+
+    public static async Task WriteAsync(string path, IEnumerable<CatalogEntry> entries, CancellationToken cancellationToken)
+    {
+        await using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 65536, useAsync: true);
+        await using var csv = CsvWriter.Create(stream, new CsvWriterOptions { NewLine = "\n" }, leaveOpen: false);
+        csv.WriteHeader(Columns);
+        foreach (var e in entries)
+        {
+            var duration = e.DurationSeconds?.ToString("0.###", CultureInfo.InvariantCulture) ?? string.Empty;
+            await csv.WriteRecordAsync([e.Id, e.File, e.Title, e.Url, e.Source, duration, e.Channel ?? string.Empty, e.Truth ?? string.Empty], cancellationToken);
+        }
+
+        await csv.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>What the sources offered that did not become clips (source, where, value, reason).</summary>
+    public static async Task WriteRejectedAsync(string path, IEnumerable<RejectedRow> rows, CancellationToken cancellationToken)
+    {
+        await using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 65536, useAsync: true);
+        await using var csv = CsvWriter.Create(stream, new CsvWriterOptions { NewLine = "\n" }, leaveOpen: false);
+        csv.WriteHeader(["source", "where", "value", "reason"]);
+        foreach (var row in rows)
+        {
+            await csv.WriteRecordAsync([row.Source, row.Where, row.Value, row.Reason], cancellationToken);
+        }
+
+        await csv.FlushAsync(cancellationToken);
+    }
+
+    public static async Task<IReadOnlyList<CatalogEntry>> ReadAsync(string path, CancellationToken cancellationToken)
+    {
+        using var reader = new StreamReader(path);
+        await using var csv = CsvReader.Create(reader, new CsvReaderOptions { TrackLineNumbers = true, MalformedData = CsvMalformedDataHandling.Throw }, leaveOpen: false);
+        var entries = new List<CatalogEntry>();
+        try
+        {
+            while (await csv.ReadAsync(cancellationToken))
+            {
+                entries.Add(new CatalogEntry
+                {
+                    Id = Required(csv, "id", path),
+                    File = Required(csv, "file", path),
+                    Title = csv.GetString("title"),
+                    Url = Required(csv, "url", path),
+                    Source = Required(csv, "source", path),
+                    DurationSeconds = double.TryParse(csv.GetString("duration_seconds"), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : null,
+                    Channel = NullIfEmpty(csv.GetString("channel")),
+                    Truth = NullIfEmpty(csv.GetString("truth")),
+                });
+            }
+        }
+        catch (Exception e) when (e is CsvFormatException or ArgumentException or KeyNotFoundException)
+        {
+            throw new InvalidDataException($"The catalog '{path}', line {csv.LineNumber}: {e.Message}", e);
+        }
+
+        return entries;
+    }
+
+    private static string Required(CsvReader csv, string column, string path)
+    {
+        var value = csv.GetString(column);
+        return value.Length > 0 ? value : throw new InvalidDataException($"The catalog '{path}', line {csv.LineNumber}: column '{column}' is empty.");
+    }
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+}

@@ -1,0 +1,41 @@
+using Sonique.Ingest.Catalog;
+
+namespace Sonique.Ingest.Tests.Catalog;
+
+public sealed class CatalogFileTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("sonique-catalog-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task Entries_survive_the_round_trip_whatever_their_titles_hold()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        CatalogEntry[] entries =
+        [
+            new() { Id = "aaaaaaaaaaa", File = "aaaaaaaaaaa", Title = "A, \"quoted\"\nsecond line", Url = "https://www.youtube.com/watch?v=aaaaaaaaaaa", Source = "csv", DurationSeconds = 212.5, Channel = "Ch, 1" },
+            new() { Id = "media/x y.mp4", File = ClipFileName.For("media/x y.mp4"), Title = "=cmd|' /C calc'!A0", Url = "media/x y.mp4", Source = "folder" },
+            new() { Id = "sample-0001", File = "sample-0001", Title = "Неон 🎵", Url = "artifacts/samples/sample-0001.mp4", Source = "samples", DurationSeconds = 16, Truth = "artifacts/samples/sample-0001.json" },
+        ];
+        var path = Path.Combine(_dir, "catalog.csv");
+
+        await CatalogFile.WriteAsync(path, entries, ct);
+        var read = await CatalogFile.ReadAsync(path, ct);
+
+        Assert.Equal(entries, read);
+        Assert.StartsWith("id,file,title,url,source,duration_seconds,channel,truth\n", await File.ReadAllTextAsync(path, ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_damaged_catalog_is_an_error_naming_the_line()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var path = Path.Combine(_dir, "catalog.csv");
+        await File.WriteAllTextAsync(path, "id,file,title,url,source,duration_seconds,channel,truth\nx,x,t,,csv,,,\n", ct);
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => CatalogFile.ReadAsync(path, ct));
+        Assert.Contains("line 2", error.Message, StringComparison.Ordinal);
+        Assert.Contains("url", error.Message, StringComparison.Ordinal);
+    }
+}
