@@ -1,8 +1,10 @@
 namespace Sonique.Benchmarks;
 
-internal sealed record Options(int HashFiles, int Items, string? OutFile)
+internal sealed record Options(int HashFiles, int Items, string? OutFile, string Suite = "engine")
 {
-    /// <summary>--quick hashes 256 MiB instead of 1 GiB; the workspace keeps its 3,000 items, since the
+    public bool Quick => HashFiles < 64;
+
+    /// <summary>--suite picks the engine's benchmark (default) or Download's; --quick hashes 256 MiB instead of 1 GiB; the workspace keeps its 3,000 items, since the
     /// no-op target is stated for that size.</summary>
     public static bool TryParse(string[] args, out Options options)
     {
@@ -15,6 +17,9 @@ internal sealed record Options(int HashFiles, int Items, string? OutFile)
             {
                 case "--quick":
                     quick = true;
+                    break;
+                case "--suite" when i + 1 < args.Length && args[i + 1] is "engine" or "download":
+                    options = options with { Suite = args[++i] };
                     break;
                 case "--out" when i + 1 < args.Length:
                     outFile = Path.GetFullPath(args[++i]);

@@ -1,8 +1,9 @@
 using Sonique.Benchmarks;
+using static System.FormattableString;
 
-// The engine's benchmark. Every number is measured in this one run, on the same files, beside a reference
+// The engine's and Download's benchmarks. Every number is measured in this one run, on the same files, beside a reference
 // (md5sum, sha256sum, the host's own start), because these machines are noisy: read the ratios.
-// Usage: dotnet run -c Release --project bench/Sonique.Benchmarks -- [--quick] [--out FILE]
+// Usage: dotnet run -c Release --project bench/Sonique.Benchmarks -- [--suite engine|download] [--quick] [--out FILE]
 if (args.Length == 3 && args[0] == NoOpPhases.ChildFlag)
 {
     await NoOpPhases.RunChildAsync(args[1], args[2]);
@@ -11,7 +12,7 @@ if (args.Length == 3 && args[0] == NoOpPhases.ChildFlag)
 
 if (!Options.TryParse(args, out var options))
 {
-    await Console.Error.WriteLineAsync("Usage: Sonique.Benchmarks [--quick] [--out FILE]");
+    await Console.Error.WriteLineAsync("Usage: Sonique.Benchmarks [--suite engine|download] [--quick] [--out FILE]");
     return 2;
 }
 
@@ -20,11 +21,19 @@ string markdown;
 try
 {
     var machine = Machine.Describe();
-    var hashing = HashingBenchmark.Run(Path.Combine(scratch, "hash"), options.HashFiles);
-    // The hash files go before the reruns start: a GiB less of page cache for them to compete with.
-    Directory.Delete(Path.Combine(scratch, "hash"), recursive: true);
-    var reruns = RerunBenchmark.Run(Path.Combine(scratch, "workspace"), options.Items);
-    markdown = Report.Render(machine, hashing, reruns);
+    if (options.Suite == "download")
+    {
+        markdown = Invariant($"Machine: {machine}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC\n\n")
+            + await DownloadBenchmark.RunAsync(scratch, options.Quick ? 8 : 24, CancellationToken.None);
+    }
+    else
+    {
+        var hashing = HashingBenchmark.Run(Path.Combine(scratch, "hash"), options.HashFiles);
+        // The hash files go before the reruns start: a GiB less of page cache for them to compete with.
+        Directory.Delete(Path.Combine(scratch, "hash"), recursive: true);
+        var reruns = RerunBenchmark.Run(Path.Combine(scratch, "workspace"), options.Items);
+        markdown = Report.Render(machine, hashing, reruns);
+    }
 }
 finally
 {

@@ -147,7 +147,7 @@ public sealed class SourceConfig
 /// <summary>The built-in sample library: its size is what keeps the default run within minutes on two cores.</summary>
 public sealed class SamplesConfig
 {
-    public int Count { get; set; } = 240;
+    public int Count { get; set; } = 200;
 
     public double Seconds { get; set; } = 16;
 

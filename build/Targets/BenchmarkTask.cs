@@ -8,7 +8,7 @@ using Sonique.Build.Host;
 namespace Sonique.Build.Targets;
 
 [TaskName("Benchmark")]
-[TaskDescription("Measures the engine (hashing beside md5sum/sha256sum, no-op rerun at 3,000 items); --quick for a short run")]
+[TaskDescription("Measures the engine (hashing beside md5sum/sha256sum, no-op rerun at 3,000 items) or, with --suite=download, Download; --quick for a short run")]
 public sealed class BenchmarkTask : AsyncFrostingTask<SoniqueContext>
 {
     public override Task RunAsync(SoniqueContext context)
@@ -16,6 +16,11 @@ public sealed class BenchmarkTask : AsyncFrostingTask<SoniqueContext>
         var arguments = new ProcessArgumentBuilder()
             .Append("run").Append("-c").Append("Release").Append("--project").AppendQuoted(Path.Combine(context.Workspace.Root, "bench", "Sonique.Benchmarks"))
             .Append("--");
+        if (context.Arguments.HasArgument("suite"))
+        {
+            arguments.Append("--suite").Append(context.Arguments.GetArgument("suite"));
+        }
+
         if (context.Arguments.HasArgument("quick"))
         {
             arguments.Append("--quick");

@@ -6,17 +6,17 @@ namespace Sonique.Tests.Shared;
 internal static class TestMedia
 {
     /// <summary>Writes a clip; <paramref name="audio"/> false leaves out the audio stream.</summary>
-    public static string Write(string path, double seconds, bool audio = true, string videoCodec = "libx264", string audioCodec = "aac", string preset = "ultrafast")
+    public static string Write(string path, double seconds, bool audio = true, string videoCodec = "libx264", string audioCodec = "aac", string preset = "ultrafast", string size = "160x90", int rate = 12)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var d = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        List<string> args = ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", $"testsrc2=size=160x90:rate=12:duration={d}"];
+        List<string> args = ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", $"testsrc2=size={size}:rate={rate}:duration={d}"];
         if (audio)
         {
             args.AddRange(["-f", "lavfi", "-i", $"sine=frequency=440:sample_rate=44100:duration={d}"]);
         }
 
-        args.AddRange(["-c:v", videoCodec, "-pix_fmt", "yuv420p", "-g", "24"]);
+        args.AddRange(["-c:v", videoCodec, "-pix_fmt", "yuv420p", "-g", (rate * 2).ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         if (videoCodec == "libx264")
         {
             args.AddRange(["-preset", preset]);
@@ -37,11 +37,12 @@ internal static class TestMedia
         return path;
     }
 
-    /// <summary>Seconds of a media file's container, as ffprobe reports them.</summary>
+    /// <summary>Seconds a file plays for, as ffprobe reports them: its longest stream. (After a copied cut with
+    /// B-frames, the container's duration also counts the edit list's initial offset.)</summary>
     public static double Duration(string path) =>
-        double.Parse(
-            Run("ffprobe", ["-v", "error", "-show_entries", "format=duration", "-of", "default=nw=1:nk=1", path]).Trim(),
-            System.Globalization.CultureInfo.InvariantCulture);
+        Run("ffprobe", ["-v", "error", "-show_entries", "stream=duration", "-of", "default=nw=1:nk=1", path])
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Max(d => double.Parse(d, System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>The codec names of a file's streams, in order (e.g. "h264", "aac").</summary>
     public static string[] Codecs(string path) =>

@@ -43,11 +43,11 @@ public static class MoodRule
                 [
                     new(Timbre.Sine, PartRole.Drone, "x---------------", 4, 0.20),
                     new(Timbre.Pad, PartRole.Chord, "x---------------", 4, 0.30),
-                    new(Timbre.Sine, PartRole.Bass, "x-------x-------", 2, 0.55),
+                    new(Timbre.Sine, PartRole.Bass, "x---------------", 2, 0.50),
                 ],
                 [
-                    new(Drum.Kick, "x.......x.......", 0.55),
-                    new(Drum.ClosedHat, "x...x...x...x...", 0.30),
+                    new(Drum.Kick, "x.......x.......", 0.50),
+                    new(Drum.ClosedHat, "x...x...x...x...", 0.40),
                 ]),
         },
         new()
@@ -69,14 +69,14 @@ public static class MoodRule
             TitleSecondWords = ["Light", "Horizon", "Sunrise", "Bloom", "Promise", "Glow"],
             Arrangement = new(
                 [
-                    new(Timbre.Sine, PartRole.Drone, "x---------------", 4, 0.12),
-                    new(Timbre.Piano, PartRole.Chord, "x-------x-------", 4, 0.30),
+                    new(Timbre.Sine, PartRole.Drone, "x---------------", 4, 0.20),
+                    new(Timbre.Piano, PartRole.Chord, "x---x---x---x---", 4, 0.30),
                     new(Timbre.Piano, PartRole.Arpeggio, "x.x.x.x.x.x.x.x.", 5, 0.16),
-                    new(Timbre.Sine, PartRole.Bass, "x-------x-------", 2, 0.45),
+                    new(Timbre.Sine, PartRole.Bass, "x---x---x---x---", 2, 0.40),
                 ],
                 [
                     new(Drum.Kick, "x.......x.......", 0.45),
-                    new(Drum.ClosedHat, "x...x...x...x...", 0.18),
+                    new(Drum.ClosedHat, "x...x...x...x...", 0.25),
                 ]),
         },
         new()
@@ -98,7 +98,7 @@ public static class MoodRule
             TitleSecondWords = ["Fields", "Meadow", "Trail", "Canopy", "River", "Valley"],
             Arrangement = new(
                 [
-                    new(Timbre.Sine, PartRole.Drone, "x---------------", 4, 0.10),
+                    new(Timbre.Sine, PartRole.Drone, "x---------------", 4, 0.20),
                     new(Timbre.Pluck, PartRole.Chord, "x---x---x-x-x---", 4, 0.40),
                     new(Timbre.Pluck, PartRole.Bass, "x-------o-------", 2, 0.55),
                 ],
@@ -127,7 +127,7 @@ public static class MoodRule
             TitleSecondWords = ["Avenue", "Lights", "Transit", "Towers", "Crossing", "Signal"],
             Arrangement = new(
                 [
-                    new(Timbre.Sine, PartRole.Drone, "x---------------", 4, 0.10),
+                    new(Timbre.Sine, PartRole.Drone, "x---------------", 4, 0.20),
                     new(Timbre.ElectricPiano, PartRole.Chord, "x---x---x---x---", 4, 0.30),
                     new(Timbre.Square, PartRole.Arpeggio, "x.x.x.x.x.x.x.x.", 5, 0.10),
                     new(Timbre.Saw, PartRole.Bass, "x..xo.x.x..xo.x.", 2, 0.40),
@@ -157,7 +157,7 @@ public static class MoodRule
             TitleSecondWords = ["Fever", "Rush", "Heartbeat", "Carnival", "Lights", "Party"],
             Arrangement = new(
                 [
-                    new(Timbre.Sine, PartRole.Drone, "x---------------", 4, 0.10),
+                    new(Timbre.Sine, PartRole.Drone, "x---------------", 4, 0.20),
                     new(Timbre.Saw, PartRole.Chord, "..x-..x-..x-..x-", 4, 0.25),
                     new(Timbre.Saw, PartRole.Arpeggio, "x.x.x.x.x.x.x.x.", 5, 0.08),
                     new(Timbre.Saw, PartRole.Bass, "..x-..x-..x-..x-", 2, 0.40),
@@ -187,7 +187,7 @@ public static class MoodRule
             TitleSecondWords = ["Storm", "Rage", "Engine", "Fury", "Collapse", "Warning"],
             Arrangement = new(
                 [
-                    new(Timbre.Sine, PartRole.Drone, "x---------------", 4, 0.10),
+                    new(Timbre.Sine, PartRole.Drone, "x---------------", 4, 0.20),
                     new(Timbre.Distorted, PartRole.Chord, "x-------x-------", 3, 0.25),
                     new(Timbre.Distorted, PartRole.Bass, "x.x.x.x.x.x.x.x.", 2, 0.30),
                 ],

@@ -1,17 +1,21 @@
 namespace Sonique.Ingest.Tests.Samples;
 
 /// <summary>
-/// A textbook tempo estimate, independent of the synthesiser: an onset envelope (rises in log energy, hop by
-/// hop), its autocorrelation, and the lag of the strongest peak within a plausible tempo range.
+/// A textbook tempo estimate, written apart from the synthesiser so it can catch it out: an onset envelope
+/// (rises in log energy), its autocorrelation, and the lag of the strongest peak.
 /// </summary>
-internal static class OnsetTempo
+internal sealed class OnsetTempo
 {
     private const int Hop = 128;
     private const int Window = 2048;
+    private const double LongestSeconds = 1.6;
 
-    /// <summary>The strongest periodicity of the onsets, in seconds, between the given lags.</summary>
-    public static double BeatSeconds(ReadOnlySpan<short> samples, int sampleRate, double shortestSeconds, double longestSeconds)
+    private readonly double[] _correlation;
+    private readonly double _hopSeconds;
+
+    public OnsetTempo(ReadOnlySpan<short> samples, int sampleRate)
     {
+        _hopSeconds = (double)Hop / sampleRate;
         var onsets = Onsets(samples);
         var mean = onsets.Average();
         for (var i = 0; i < onsets.Length; i++)
@@ -19,10 +23,8 @@ internal static class OnsetTempo
             onsets[i] -= mean;
         }
 
-        var minLag = Math.Max(2, (int)Math.Floor(shortestSeconds * sampleRate / Hop));
-        var maxLag = (int)Math.Ceiling(longestSeconds * sampleRate / Hop);
-        var correlation = new double[maxLag + 2];
-        for (var lag = minLag - 1; lag <= maxLag + 1; lag++)
+        _correlation = new double[(int)(LongestSeconds / _hopSeconds) + 2];
+        for (var lag = 0; lag < _correlation.Length; lag++)
         {
             var sum = 0.0;
             for (var i = 0; i + lag < onsets.Length; i++)
@@ -30,23 +32,39 @@ internal static class OnsetTempo
                 sum += onsets[i] * onsets[i + lag];
             }
 
-            correlation[lag] = sum / (onsets.Length - lag);
+            _correlation[lag] = sum / onsets.Length;
         }
+    }
 
-        var best = minLag;
-        for (var lag = minLag; lag <= maxLag; lag++)
+    /// <summary>The lag, in seconds, at which the onsets best repeat, searched between the two bounds.</summary>
+    public double StrongestPeriod(double shortestSeconds, double longestSeconds) =>
+        Peak(shortestSeconds, longestSeconds, _ => 1.0);
+
+    /// <summary>
+    /// The beat period a tracker would report, searched from 40 to 240 BPM with librosa's default preference:
+    /// a log-normal weight centred on 120 BPM, one octave wide. This is what settles half against double tempo.
+    /// </summary>
+    public double Estimate() =>
+        Peak(60.0 / 240, 60.0 / 40, seconds => Math.Exp(-0.5 * Math.Pow(Math.Log2(60.0 / seconds / 120.0), 2)));
+
+    private double Peak(double shortestSeconds, double longestSeconds, Func<double, double> weight)
+    {
+        var first = Math.Max(2, (int)Math.Floor(shortestSeconds / _hopSeconds));
+        var last = Math.Min(_correlation.Length - 2, (int)Math.Ceiling(longestSeconds / _hopSeconds));
+        var best = first;
+        for (var lag = first; lag <= last; lag++)
         {
-            if (correlation[lag] > correlation[best])
+            if (_correlation[lag] * weight(lag * _hopSeconds) > _correlation[best] * weight(best * _hopSeconds))
             {
                 best = lag;
             }
         }
 
-        // A parabola through the peak and its neighbours finds the lag between hops.
-        var (left, centre, right) = (correlation[best - 1], correlation[best], correlation[best + 1]);
-        var denominator = left - (2 * centre) + right;
-        var offset = denominator == 0 ? 0 : 0.5 * (left - right) / denominator;
-        return (best + offset) * Hop / sampleRate;
+        // A parabola through the peak and its neighbours places it between hops.
+        var (left, centre, right) = (_correlation[best - 1], _correlation[best], _correlation[best + 1]);
+        var curvature = left - (2 * centre) + right;
+        var offset = curvature < 0 ? 0.5 * (left - right) / curvature : 0;
+        return (best + offset) * _hopSeconds;
     }
 
     /// <summary>
