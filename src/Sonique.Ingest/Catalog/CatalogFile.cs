@@ -47,10 +47,18 @@ public static class CatalogFile
         {
             while (await csv.ReadAsync(cancellationToken))
             {
+                var id = Required(csv, "id", path);
+                var file = Required(csv, "file", path);
+                if (file != ClipFileName.For(id))
+                {
+                    // Every later stage builds paths from this column: a hand-edited "../x" must never reach them.
+                    throw new InvalidDataException($"The catalog '{path}', line {csv.LineNumber}: file '{file}' is not the file name of id '{id}' (expected '{ClipFileName.For(id)}').");
+                }
+
                 entries.Add(new CatalogEntry
                 {
-                    Id = Required(csv, "id", path),
-                    File = Required(csv, "file", path),
+                    Id = id,
+                    File = file,
                     Title = csv.GetString("title"),
                     Url = Required(csv, "url", path),
                     Source = Required(csv, "source", path),

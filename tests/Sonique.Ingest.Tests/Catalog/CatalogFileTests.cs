@@ -38,4 +38,18 @@ public sealed class CatalogFileTests : IDisposable
         Assert.Contains("line 2", error.Message, StringComparison.Ordinal);
         Assert.Contains("url", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("../samples/x")]
+    [InlineData("other")]
+    public async Task A_file_column_that_is_not_the_ids_safe_name_is_refused(string file)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var path = Path.Combine(_dir, "catalog.csv");
+        await File.WriteAllTextAsync(path, $"id,file,title,url,source,duration_seconds,channel,truth\nabc,{file},t,https://example.com/a.mp4,csv,,,\n", ct);
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => CatalogFile.ReadAsync(path, ct));
+        Assert.Contains("line 2", error.Message, StringComparison.Ordinal);
+        Assert.Contains(file, error.Message, StringComparison.Ordinal);
+    }
 }
