@@ -6,8 +6,8 @@ namespace Sonique.Ingest.Samples;
 /// </summary>
 internal struct Envelope(double attackSeconds, double decaySeconds, double sustain, double releaseSeconds)
 {
-    /// <summary>-80 dB: a released or decayed note below this is over.</summary>
-    public const double Silence = 1e-4;
+    /// <summary>-60 dB: a released or decayed note below this is over, lost under the rest of the mix.</summary>
+    public const double Silence = 1e-3;
 
     private readonly double _attackStep = 1.0 / Math.Max(1.0, attackSeconds * Wave.SampleRate);
     private readonly double _decay = Wave.Decay(decaySeconds);

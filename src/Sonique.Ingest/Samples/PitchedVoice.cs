@@ -109,11 +109,15 @@ internal static class PitchedVoice
                 return;
             }
 
-            var sum = 0.0;
+            // sin(n x) by the Chebyshev recurrence from sin x and cos x: two table reads for all six harmonics.
+            var sine = Wave.Sine(phase);
+            var twiceCosine = 2.0 * Wave.Sine(phase + 0.25);
+            double below = 0, current = sine, sum = 0;
             for (var n = 0; n < harmonics; n++)
             {
-                sum += partials[n] * Wave.Sine((n + 1) * phase);
+                sum += partials[n] * current;
                 partials[n] *= fades[n];
+                (below, current) = (current, (twiceCosine * current) - below);
             }
 
             into[i] += level * gain * sum / norm;

@@ -40,7 +40,7 @@ public sealed class SampleClipWriter(Ffmpeg ffmpeg, SampleVideoFormat? format = 
         "-map", $"[{SampleVideo.Output}]",
         "-map", "0:a",
         "-c:v", "libx264",
-        "-preset", "superfast",
+        "-preset", "ultrafast",
         "-crf", "23",
         "-pix_fmt", "yuv420p",
         "-threads", "1",

@@ -1,8 +1,9 @@
 namespace Sonique.Ingest.Samples;
 
 /// <summary>
-/// Synthesises a clip's music from its mood's <see cref="Arrangement"/>, key and tempo: mono, 44.1 kHz,
-/// 16-bit, peaking at -1 dBFS. The same clip always gives the same samples, bit for bit (see <see cref="Wave"/>).
+/// Synthesises a clip's music from its mood's <see cref="Arrangement"/>, key and tempo: 44.1 kHz, 16-bit,
+/// peaking at -1 dBFS, and mono, since every analyser downmixes anyway and one channel is half the work.
+/// The same clip always gives the same samples, bit for bit (see <see cref="Wave"/>).
 /// </summary>
 public static class SampleMusic
 {

@@ -6,7 +6,7 @@ public enum Timbre
     /// <summary>Two detuned, low-passed saws with a slow swell: a soft pad.</summary>
     Pad,
 
-    /// <summary>A sine with a touch of its octave: sub or soft bass.</summary>
+    /// <summary>A sine with a touch of its octave: sub or soft bass, and the tonic drone.</summary>
     Sine,
 
     /// <summary>Six harmonics, the higher ones dying sooner: piano-like.</summary>
