@@ -76,12 +76,13 @@ public sealed class ToolsConfig
     /// <summary>ffmpeg; ffprobe must sit in the same folder.</summary>
     public string Ffmpeg { get; set; } = "ffmpeg";
 
-    public string Ffprobe { get; set; } = "ffprobe";
+    /// <summary>Unset: the ffprobe beside <see cref="Ffmpeg"/>.</summary>
+    public string? Ffprobe { get; set; }
 
     /// <summary>A current yt-dlp matters for YouTube, which changes often; Debian's is old.</summary>
     public string YtDlp { get; set; } = "yt-dlp";
 
-    public Ffmpeg CreateFfmpeg() => new(Ffmpeg, Ffprobe);
+    public Ffmpeg CreateFfmpeg() => new(Ffmpeg, Ffprobe ?? Path.Combine(Path.GetDirectoryName(Ffmpeg) ?? string.Empty, "ffprobe"));
 
     public YtDlp CreateYtDlp() => new(YtDlp);
 }

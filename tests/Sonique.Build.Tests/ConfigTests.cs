@@ -1,0 +1,91 @@
+using Sonique.Build.Host;
+using Sonique.Ingest.Sources;
+using Sonique.Media;
+
+namespace Sonique.Build.Tests;
+
+public sealed class ConfigTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("sonique-config-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private SoniqueConfig Load(string yaml)
+    {
+        var path = Path.Combine(_dir, "p.yaml");
+        File.WriteAllText(path, yaml);
+        return SoniqueConfig.Load(path);
+    }
+
+    [Fact]
+    public void The_example_profile_loads_and_documents_the_defaults()
+    {
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "Sonique.sln")))
+        {
+            root = Path.GetDirectoryName(root)!;
+        }
+
+        var example = SoniqueConfig.Load(Path.Combine(root, "profiles", "example.yaml"));
+        var defaults = new SoniqueConfig();
+
+        Assert.Equal(defaults.Samples.Count, example.Samples.Count);
+        Assert.Equal(defaults.Download.Parameters(), example.Download.Parameters());
+        Assert.IsType<SampleLibrarySource>(Assert.Single(example.Collect.ToSources(example.Samples, "s")));
+    }
+
+    [Fact]
+    public void Sources_of_every_kind_become_catalog_sources()
+    {
+        var config = Load("""
+            collect:
+              sources:
+                - samples: true
+                - search: music video
+                - playlist: https://www.youtube.com/playlist?list=PL1
+                  limit: 5
+                - channel: https://www.youtube.com/@x/videos
+                - csv: data/music_videos.csv
+                - folder: media
+            samples: {count: 7, seconds: 3, seed: 9}
+            download: {mode: reencode, seconds: 30}
+            """);
+
+        var sources = config.Collect.ToSources(config.Samples, "artifacts/samples");
+
+        Assert.Equal(
+            [
+                new SampleLibrarySource(9, 7, 3, "artifacts/samples"),
+                new SearchSource("music video", 30),
+                new PlaylistSource("https://www.youtube.com/playlist?list=PL1", 5, IsChannel: false),
+                new PlaylistSource("https://www.youtube.com/@x/videos", null, IsChannel: true),
+                new CsvSource("data/music_videos.csv"),
+                new FolderSource("media"),
+            ],
+            sources);
+        Assert.Equal(TrimMode.Reencode, config.Download.ToOptions().Mode);
+        Assert.Equal(TimeSpan.FromSeconds(30), config.Download.ToOptions().Length);
+    }
+
+    [Theory]
+    [InlineData("collect:\n  sources:\n    - csv: a.csv\n      folder: b\n", "collect.sources[0]: set exactly one")]
+    [InlineData("collect:\n  sources:\n    - csv: a.csv\n      limit: 3\n", "limit applies only")]
+    [InlineData("download:\n  mode: fast\n", "download.mode 'fast'")]
+    [InlineData("download:\n  seconds: 10\n  min_seconds: 20\n", "download.min_seconds")]
+    [InlineData("samples:\n  count: 0\n", "samples.count")]
+    [InlineData("download:\n  format_sort: --exec=x\n", "format_sort")]
+    public void Invalid_values_are_errors_naming_the_key(string yaml, string expected)
+    {
+        var error = Assert.Throws<InvalidDataException>(() => Load(yaml));
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.Contains("p.yaml", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Ffprobe_defaults_to_the_one_beside_ffmpeg()
+    {
+        var ffmpeg = Load("tools:\n  ffmpeg: /usr/bin/ffmpeg\n").Tools.CreateFfmpeg();
+        Assert.Equal("/usr/bin/ffprobe", ffmpeg.FfprobePath);
+        Assert.Equal("ffprobe", new SoniqueConfig().Tools.CreateFfmpeg().FfprobePath);
+    }
+}
