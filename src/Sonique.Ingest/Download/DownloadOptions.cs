@@ -8,7 +8,7 @@ public sealed record DownloadOptions
 {
     public TimeSpan Length { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Clips shorter than this fail with a reason instead of producing a stub.</summary>
+    /// <summary>Clips shorter than this fail with a reason rather than yield too little to analyse.</summary>
     public TimeSpan MinimumLength { get; init; } = TimeSpan.FromSeconds(5);
 
     public TrimMode Mode { get; init; } = TrimMode.Auto;
