@@ -18,6 +18,13 @@ public static class SoniqueHost
 
     public static async Task<int> RunAsync(string[] args)
     {
+        // A log file or CI's log shows colour codes as noise; NO_COLOR (no-color.org) is what Cake's console obeys.
+        if ((Console.IsOutputRedirected || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")))
+            && Environment.GetEnvironmentVariable("NO_COLOR") is null)
+        {
+            Environment.SetEnvironmentVariable("NO_COLOR", "1");
+        }
+
         var environment = new CakeEnvironment(new CakePlatform(), new CakeRuntime());
         var console = new CakeConsole(environment);
         ILookup<string, string> parsed;
