@@ -10,33 +10,16 @@ public static class CatalogFile
 {
     private static readonly string[] Columns = ["id", "file", "title", "url", "source", "duration_seconds", "channel", "truth"];
 
-    public static async Task WriteAsync(string path, IEnumerable<CatalogEntry> entries, CancellationToken cancellationToken)
-    {
-        await using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 65536, useAsync: true);
-        await using var csv = CsvWriter.Create(stream, new CsvWriterOptions { NewLine = "\n" }, leaveOpen: false);
-        csv.WriteHeader(Columns);
-        foreach (var e in entries)
+    public static Task WriteAsync(string path, IEnumerable<CatalogEntry> entries, CancellationToken cancellationToken) =>
+        WriteRowsAsync(path, Columns, entries.Select(e => new[]
         {
-            var duration = e.DurationSeconds?.ToString("0.###", CultureInfo.InvariantCulture) ?? string.Empty;
-            await csv.WriteRecordAsync([e.Id, e.File, e.Title, e.Url, e.Source, duration, e.Channel ?? string.Empty, e.Truth ?? string.Empty], cancellationToken);
-        }
-
-        await csv.FlushAsync(cancellationToken);
-    }
+            e.Id, e.File, e.Title, e.Url, e.Source, e.DurationSeconds?.ToString("0.###", CultureInfo.InvariantCulture) ?? string.Empty,
+            e.Channel ?? string.Empty, e.Truth ?? string.Empty,
+        }), cancellationToken);
 
     /// <summary>What the sources offered that did not become clips (source, where, value, reason).</summary>
-    public static async Task WriteRejectedAsync(string path, IEnumerable<RejectedRow> rows, CancellationToken cancellationToken)
-    {
-        await using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 65536, useAsync: true);
-        await using var csv = CsvWriter.Create(stream, new CsvWriterOptions { NewLine = "\n" }, leaveOpen: false);
-        csv.WriteHeader(["source", "where", "value", "reason"]);
-        foreach (var row in rows)
-        {
-            await csv.WriteRecordAsync([row.Source, row.Where, row.Value, row.Reason], cancellationToken);
-        }
-
-        await csv.FlushAsync(cancellationToken);
-    }
+    public static Task WriteRejectedAsync(string path, IEnumerable<RejectedRow> rows, CancellationToken cancellationToken) =>
+        WriteRowsAsync(path, ["source", "where", "value", "reason"], rows.Select(r => new[] { r.Source, r.Where, r.Value, r.Reason }), cancellationToken);
 
     public static async Task<IReadOnlyList<CatalogEntry>> ReadAsync(string path, CancellationToken cancellationToken)
     {
@@ -83,4 +66,17 @@ public static class CatalogFile
     }
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+
+    private static async Task WriteRowsAsync(string path, string[] header, IEnumerable<string[]> rows, CancellationToken cancellationToken)
+    {
+        await using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 65536, useAsync: true);
+        await using var csv = CsvWriter.Create(stream, new CsvWriterOptions { NewLine = "\n" }, leaveOpen: false);
+        csv.WriteHeader(header);
+        foreach (var row in rows)
+        {
+            await csv.WriteRecordAsync(row, cancellationToken);
+        }
+
+        await csv.FlushAsync(cancellationToken);
+    }
 }
