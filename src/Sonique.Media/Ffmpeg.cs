@@ -38,12 +38,21 @@ public sealed class Ffmpeg
     public string FfprobePath { get; }
 
     /// <summary>Runs ffmpeg quietly with the given arguments; a failure carries ffmpeg's last words.</summary>
-    public async Task RunAsync(IEnumerable<string> arguments, CancellationToken cancellationToken)
+    public Task RunAsync(IEnumerable<string> arguments, CancellationToken cancellationToken) =>
+        RunAsync(arguments, PipeTarget.Null, cancellationToken);
+
+    /// <summary>Runs ffmpeg with its output (`-` as the output file) streamed into <paramref name="standardOutput"/>,
+    /// for raw samples and frames that never touch the disk.</summary>
+    public Task RunAsync(IEnumerable<string> arguments, Stream standardOutput, CancellationToken cancellationToken) =>
+        RunAsync(arguments, PipeTarget.ToStream(standardOutput), cancellationToken);
+
+    private async Task RunAsync(IEnumerable<string> arguments, PipeTarget standardOutput, CancellationToken cancellationToken)
     {
         var stderr = new StringBuilder();
         var result = await Cli.Wrap(FfmpegPath)
             .WithArguments(["-hide_banner", "-nostdin", "-loglevel", "error", .. arguments])
             .WithValidation(CommandResultValidation.None)
+            .WithStandardOutputPipe(standardOutput)
             .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr))
             .ExecuteAsync(cancellationToken);
         if (result.ExitCode != 0)

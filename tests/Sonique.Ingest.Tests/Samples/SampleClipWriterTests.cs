@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Sonique.Ingest.Samples;
 using Sonique.Media;
+using Sonique.Tests.Shared;
 
 namespace Sonique.Ingest.Tests.Samples;
 

@@ -1,9 +1,9 @@
-namespace Sonique.Ingest.Tests.Samples;
+namespace Sonique.Tests.Shared;
 
 /// <summary>A real folder for one test, removed afterwards.</summary>
 internal sealed class TempFolder : IDisposable
 {
-    public string Root { get; } = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "sonique-samples-" + Guid.NewGuid().ToString("N"))).FullName;
+    public string Root { get; } = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "sonique-test-" + Guid.NewGuid().ToString("N"))).FullName;
 
     public string PathOf(string name) => Path.Combine(Root, name);
 

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 
-namespace Sonique.Ingest.Tests.Samples;
+namespace Sonique.Tests.Shared;
 
-/// <summary>Runs ffprobe or ffmpeg for a test and hands back everything it wrote to stdout.</summary>
+/// <summary>Runs a reference tool (ffprobe, ffmpeg, aubio) for a test and hands back everything it wrote to stdout.</summary>
 internal static class ExternalTool
 {
     public static async Task<byte[]> RunAsync(string tool, IEnumerable<string> arguments, CancellationToken cancellationToken)

@@ -1,0 +1,52 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using Sonique.Engine;
+using Sonique.Media;
+
+namespace Sonique.Analysis.Audio;
+
+/// <summary>
+/// Reads a clip's audio as mono at the rate an analyser asks for. A PCM WAV whose rate is a whole multiple of
+/// that rate (the Download stage writes 16-bit 44.1 kHz) is read here, averaging channels and neighbouring
+/// samples: starting ffmpeg costs more than analysing a short clip. Everything else goes through ffmpeg.
+/// </summary>
+public sealed class AudioReader(Ffmpeg ffmpeg)
+{
+    /// <summary>The audio, or <see cref="ItemFailedException"/> naming why it cannot be decoded.</summary>
+    public async Task<MonoAudio> ReadAsync(string path, int sampleRate, CancellationToken cancellationToken)
+    {
+        var bytes = await File.ReadAllBytesAsync(path, cancellationToken);
+        var audio = WavPcm.TryRead(bytes, sampleRate) ?? await DecodeAsync(path, sampleRate, cancellationToken);
+        if (audio.Samples.Length == 0)
+        {
+            throw new ItemFailedException("no audio: the file decodes to zero samples");
+        }
+
+        return audio;
+    }
+
+    private async Task<MonoAudio> DecodeAsync(string path, int sampleRate, CancellationToken cancellationToken)
+    {
+        using var output = new MemoryStream();
+        try
+        {
+            await ffmpeg.RunAsync(
+                ["-i", Path.GetFullPath(path), "-vn", "-ac", "1", "-ar", sampleRate.ToString(CultureInfo.InvariantCulture), "-f", "f32le", "-"],
+                output,
+                cancellationToken);
+        }
+        catch (MediaToolException e)
+        {
+            throw new ItemFailedException($"audio cannot be decoded: {e.Message}", permanent: true, e);
+        }
+
+        var raw = output.GetBuffer().AsSpan(0, (int)output.Length);
+        var samples = new float[raw.Length / sizeof(float)];
+        for (var i = 0; i < samples.Length; i++)
+        {
+            samples[i] = BinaryPrimitives.ReadSingleLittleEndian(raw[(i * sizeof(float))..]);
+        }
+
+        return new MonoAudio(samples, sampleRate);
+    }
+}

@@ -1,0 +1,51 @@
+namespace Sonique.Analysis.Audio.Features;
+
+/// <summary>What a stretch of music measures, in units a person can check: the numbers the tags are read from.</summary>
+public sealed record SoundFeatures
+{
+    public required double TempoBpm { get; init; }
+
+    public required MusicKey Key { get; init; }
+
+    /// <summary>RMS level in dB relative to full scale.</summary>
+    public required double LoudnessDb { get; init; }
+
+    /// <summary>Spread of the frame levels in dB: high for music that swells and drops, low for a steady wall.</summary>
+    public required double DynamicsDb { get; init; }
+
+    /// <summary>Power-weighted mean frequency: where the sound's brightness sits.</summary>
+    public required double CentroidHertz { get; init; }
+
+    /// <summary>Spectral flatness (0 = pure tones, 1 = white noise), averaged over frames: noise and distortion.</summary>
+    public required double Flatness { get; init; }
+
+    /// <summary>Share of power below 250 Hz.</summary>
+    public required double BassShare { get; init; }
+
+    /// <summary>Share of power above 4 kHz (cymbals, hats, air).</summary>
+    public required double HighShare { get; init; }
+
+    /// <summary>Detected onsets per second.</summary>
+    public required double OnsetsPerSecond { get; init; }
+
+    /// <summary>How much of the sound arrives as attacks: mean onset strength over mean level (log spectra).</summary>
+    public required double Percussiveness { get; init; }
+
+    public IReadOnlyDictionary<string, string> ToDetails() => new SortedDictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["tempo_bpm"] = Format(TempoBpm, 1),
+        ["key"] = Key.ToString(),
+        ["key_strength"] = Format(Key.Strength, 3),
+        ["loudness_db"] = Format(LoudnessDb, 1),
+        ["dynamics_db"] = Format(DynamicsDb, 1),
+        ["centroid_hz"] = Format(CentroidHertz, 0),
+        ["flatness"] = Format(Flatness, 4),
+        ["bass_share"] = Format(BassShare, 3),
+        ["high_share"] = Format(HighShare, 3),
+        ["onsets_per_second"] = Format(OnsetsPerSecond, 2),
+        ["percussiveness"] = Format(Percussiveness, 3),
+    };
+
+    private static string Format(double value, int decimals) =>
+        Math.Round(value, decimals).ToString("F" + decimals, System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,149 @@
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace Sonique.Analysis.Audio.Onnx;
+
+/// <summary>
+/// What the tagger and a loaded model agree on: which input takes the mel patches and in what layout, how
+/// many patches go in at once, and which output scores how many classes. Checked once when the model loads,
+/// against the front end and the labels, so a mismatch stops the stage before any clip is tagged.
+/// </summary>
+internal sealed class ModelContract
+{
+    private readonly MelLayout _layout;
+    private readonly int _frames;
+    private readonly int _mels;
+
+    private ModelContract(string inputName, string outputName, int? batch, MelLayout layout, int frames, int mels)
+    {
+        InputName = inputName;
+        OutputName = outputName;
+        FixedBatch = batch;
+        _layout = layout;
+        _frames = frames;
+        _mels = mels;
+    }
+
+    public string InputName { get; }
+
+    public string OutputName { get; }
+
+    /// <summary>The batch size the model is fixed to, or null when it takes any.</summary>
+    public int? FixedBatch { get; }
+
+    public static ModelContract Check(InferenceSession session, OnnxTaggerOptions options, TagLabels labels)
+    {
+        var model = options.ModelPath;
+        var (inputName, input) = Pick(session.InputMetadata, options.InputName, "input", nameof(options.InputName), model);
+        var (outputName, output) = Pick(session.OutputMetadata, options.OutputName, "output", nameof(options.OutputName), model);
+        var frames = options.FrontEnd.PatchFrames;
+        var mels = options.FrontEnd.MelBands;
+
+        var expected = Expected(options.Layout, frames, mels);
+        var dims = input.Dimensions;
+        var fits = input.IsTensor && input.ElementDataType == TensorElementType.Float && dims.Length == expected.Length;
+        for (var i = 1; fits && i < dims.Length; i++)
+        {
+            fits = dims[i] <= 0 || dims[i] == expected[i];
+        }
+
+        if (!fits)
+        {
+            throw new OnnxTaggerLoadException(
+                $"The model '{model}' takes {Describe(input)} as input '{inputName}', but the tagger feeds a Float tensor {Shape(expected)} " +
+                $"(layout {options.Layout}: patches of {frames} frames of {mels} mel bands). Set the layout and the front end's " +
+                "patch frames and mel bands to what the model was trained on.");
+        }
+
+        if (!output.IsTensor || output.ElementDataType != TensorElementType.Float || output.Dimensions.Length < 2)
+        {
+            throw new OnnxTaggerLoadException(
+                $"The model '{model}' gives {Describe(output)} as output '{outputName}'; the tagger needs a Float tensor [batch, classes].");
+        }
+
+        var width = output.Dimensions[1..].Aggregate(1L, (product, d) => d <= 0 ? -1 : product * d);
+        if (width > 0 && width != labels.Count)
+        {
+            throw WidthMismatch(model, outputName, width, labels);
+        }
+
+        return new ModelContract(inputName, outputName, dims[0] > 0 ? dims[0] : null, options.Layout, frames, mels);
+    }
+
+    public static OnnxTaggerLoadException WidthMismatch(string model, string outputName, long width, TagLabels labels) =>
+        new($"The model '{model}' scores {width} classes (output '{outputName}') but the labels file '{labels.Source}' names {labels.Count}: " +
+            "the labels must be the model's own, one per class in output order.");
+
+    /// <summary>The input tensor for <paramref name="count"/> patches from <paramref name="from"/>; a model of
+    /// fixed batch size gets silent patches after them to fill the batch.</summary>
+    public (float[] Data, long[] Shape) Pack(IReadOnlyList<float[][]> patches, int from, int count)
+    {
+        var batch = FixedBatch ?? count;
+        var size = _frames * _mels;
+        var data = new float[batch * size];
+        var melsFirst = _layout is MelLayout.BatchMelsFrames or MelLayout.BatchChannelMelsFrames;
+        for (var p = 0; p < count; p++)
+        {
+            var patch = patches[from + p];
+            var offset = p * size;
+            for (var t = 0; t < _frames; t++)
+            {
+                for (var m = 0; m < _mels; m++)
+                {
+                    data[offset + (melsFirst ? (m * _frames) + t : (t * _mels) + m)] = patch[t][m];
+                }
+            }
+        }
+
+        var shape = Expected(_layout, _frames, _mels).Select(d => (long)d).ToArray();
+        shape[0] = batch;
+        return (data, shape);
+    }
+
+    /// <summary>The input shape each layout means; the batch axis is 0, as the model may leave it open.</summary>
+    private static int[] Expected(MelLayout layout, int frames, int mels) => layout switch
+    {
+        MelLayout.BatchFramesMels => [0, frames, mels],
+        MelLayout.BatchMelsFrames => [0, mels, frames],
+        MelLayout.BatchChannelFramesMels => [0, 1, frames, mels],
+        MelLayout.BatchChannelMelsFrames => [0, 1, mels, frames],
+        _ => throw new ArgumentOutOfRangeException(nameof(layout), layout, "unknown layout"),
+    };
+
+    private static (string Name, NodeMetadata Node) Pick(
+        IReadOnlyDictionary<string, NodeMetadata> nodes, string? wanted, string kind, string setting, string model)
+    {
+        if (wanted is not null)
+        {
+            return nodes.TryGetValue(wanted, out var node)
+                ? (wanted, node)
+                : throw new OnnxTaggerLoadException(
+                    $"The model '{model}' has no {kind} '{wanted}'; its {kind}s are {string.Join(", ", nodes.Keys.Select(k => $"'{k}'"))}.");
+        }
+
+        if (nodes.Count != 1)
+        {
+            throw new OnnxTaggerLoadException(
+                $"The model '{model}' has {nodes.Count} {kind}s ({string.Join(", ", nodes.Keys.Select(k => $"'{k}'"))}); set {setting} to the one the tagger should use.");
+        }
+
+        var only = nodes.Single();
+        return (only.Key, only.Value);
+    }
+
+    private static string Describe(NodeMetadata node)
+    {
+        if (!node.IsTensor)
+        {
+            return $"a {node.OnnxValueType} (not a tensor)";
+        }
+
+        var dims = node.Dimensions.Select((d, i) =>
+            d > 0 ? d.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : string.IsNullOrEmpty(node.SymbolicDimensions[i]) ? "?" : node.SymbolicDimensions[i]);
+        return $"a {node.ElementDataType} tensor [{string.Join(", ", dims)}]";
+    }
+
+    private static string Shape(int[] expected) =>
+        $"[{string.Join(", ", expected.Select(d => d == 0 ? "batch" : d.ToString(System.Globalization.CultureInfo.InvariantCulture)))}]";
+}

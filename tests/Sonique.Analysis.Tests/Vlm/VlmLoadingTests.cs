@@ -1,0 +1,157 @@
+using Sonique.Analysis.Video.Vlm;
+using Sonique.Media;
+
+namespace Sonique.Analysis.Tests.Vlm;
+
+/// <summary>
+/// The VLM backend's loading, with the real code and files the tests write: every wrong file is refused with its
+/// path and what is wrong with it, before llama.cpp sees it; a GGUF llama.cpp cannot load fails as an exception
+/// naming both files, not as a crash. No vision-language weights exist offline, so nothing here generates text.
+/// </summary>
+public sealed class VlmLoadingTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("sonique-vlm-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string PathOf(string name) => Path.Combine(_dir, name);
+
+    private string LanguageModel(string name = "model.gguf") => GgufFile.Write(PathOf(name), "llama");
+
+    private string Projector(string name = "mmproj.gguf") => GgufFile.Write(PathOf(name), "clip");
+
+    private static async Task<VlmLoadException> RefusedAsync(string model, string projector, Func<VlmOptions, VlmOptions>? change = null)
+    {
+        var options = new VlmOptions { ModelPath = model, ProjectorPath = projector };
+        return await Assert.ThrowsAsync<VlmLoadException>(() =>
+            VlmDescriber.LoadAsync(change is null ? options : change(options), new Ffmpeg(), TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task A_missing_model_is_refused_naming_the_file()
+    {
+        var model = PathOf("absent-model.gguf");
+
+        var error = await RefusedAsync(model, Projector());
+
+        Assert.Contains($"'{model}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("model", error.Message, StringComparison.Ordinal);
+        Assert.Contains("does not exist", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_missing_projector_is_refused_naming_the_file()
+    {
+        var projector = PathOf("absent-mmproj.gguf");
+
+        var error = await RefusedAsync(LanguageModel(), projector);
+
+        Assert.Contains($"projector file '{projector}' does not exist", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_model_of_junk_bytes_is_refused_as_not_gguf_naming_the_file()
+    {
+        var model = PathOf("junk.gguf");
+        await File.WriteAllBytesAsync(model, Enumerable.Range(0, 4096).Select(i => (byte)(i * 7 + 3)).ToArray(), TestContext.Current.CancellationToken);
+
+        var error = await RefusedAsync(model, Projector());
+
+        Assert.Contains($"model '{model}' is not a usable GGUF file", error.Message, StringComparison.Ordinal);
+        Assert.Contains("does not start with the GGUF magic bytes", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_empty_projector_is_refused_as_not_gguf_naming_the_file()
+    {
+        var projector = PathOf("empty.gguf");
+        await File.WriteAllBytesAsync(projector, [], TestContext.Current.CancellationToken);
+
+        var error = await RefusedAsync(LanguageModel(), projector);
+
+        Assert.Contains($"projector '{projector}' is not a usable GGUF file", error.Message, StringComparison.Ordinal);
+        Assert.Contains("it is empty", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_gguf_cut_short_is_refused_as_truncated()
+    {
+        var whole = await File.ReadAllBytesAsync(GgufFile.Write(PathOf("whole.gguf"), "clip"), TestContext.Current.CancellationToken);
+        var projector = PathOf("cut.gguf");
+        await File.WriteAllBytesAsync(projector, whole[..(whole.Length - 3)], TestContext.Current.CancellationToken);
+
+        var error = await RefusedAsync(LanguageModel(), projector);
+
+        Assert.Contains($"projector '{projector}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("truncated", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_projector_that_is_a_language_model_is_refused_naming_the_file()
+    {
+        var projector = LanguageModel("another-model.gguf");
+
+        var error = await RefusedAsync(LanguageModel(), projector);
+
+        Assert.Contains($"projector '{projector}' is not a multimodal projector", error.Message, StringComparison.Ordinal);
+        Assert.Contains("language model (GGUF architecture 'llama')", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_projector_without_an_architecture_is_refused_naming_the_file()
+    {
+        var projector = GgufFile.Write(PathOf("nameless.gguf"), architecture: null);
+
+        var error = await RefusedAsync(LanguageModel(), projector);
+
+        Assert.Contains($"projector '{projector}' is not a multimodal projector", error.Message, StringComparison.Ordinal);
+        Assert.Contains("no general.architecture", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_projector_given_as_the_model_is_refused_naming_the_file()
+    {
+        var model = Projector("mmproj-as-model.gguf");
+
+        var error = await RefusedAsync(model, Projector());
+
+        Assert.Contains($"model '{model}' is a multimodal projector (GGUF architecture 'clip'), not a language model", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_swapped_model_and_projector_are_named_as_swapped()
+    {
+        var model = Projector();
+        var projector = LanguageModel();
+
+        var error = await RefusedAsync(model, projector);
+
+        Assert.Contains("swapped", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"'{model}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"'{projector}'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_setting_out_of_range_is_refused_before_any_file_is_read()
+    {
+        var error = await RefusedAsync(PathOf("absent.gguf"), PathOf("absent-mmproj.gguf"), o => o with { Frames = 0 });
+
+        Assert.Contains("frames must be between 1 and 64, not 0", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_model_gguf_llama_cpp_cannot_load_fails_with_both_files_named_instead_of_crashing()
+    {
+        // Valid headers of the right kinds, a large vocabulary before the architecture, but no tensors or
+        // hyperparameters: the checks pass it and llama.cpp's own loader refuses it.
+        var model = GgufFile.Write(PathOf("header-only.gguf"), "llama", vocabulary: 32_000);
+        var projector = GgufFile.Write(PathOf("header-only-mmproj.gguf"), "clip", vocabulary: 0);
+
+        var error = await RefusedAsync(model, projector);
+
+        Assert.StartsWith("Loading the VLM language model failed", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"model '{model}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"projector '{projector}'", error.Message, StringComparison.Ordinal);
+        Assert.NotNull(error.InnerException);
+    }
+}
