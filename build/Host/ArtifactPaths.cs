@@ -15,4 +15,12 @@ public static class ArtifactPaths
     public static string ClipVideo(string file) => $"{Clips}/{file}.mp4";
 
     public static string ClipAudio(string file) => $"{Clips}/{file}.wav";
+
+    public const string Descriptions = "artifacts/descriptions";
+
+    public const string Tags = "artifacts/tags";
+
+    public static string Description(string file) => $"{Descriptions}/{file}.json";
+
+    public static string TagsOf(string file) => $"{Tags}/{file}.json";
 }

@@ -26,6 +26,10 @@ public sealed class SoniqueConfig
 
     public DownloadConfig Download { get; set; } = new();
 
+    public DescribeVideoConfig DescribeVideo { get; set; } = new();
+
+    public TagAudioConfig TagAudio { get; set; } = new();
+
     public static SoniqueConfig Load(string? path)
     {
         if (path is null)
@@ -63,7 +67,7 @@ public sealed class SoniqueConfig
             yield return "jobs must be at least 1";
         }
 
-        foreach (var problem in Collect.Problems().Concat(Samples.Problems()).Concat(Download.Problems()))
+        foreach (var problem in Collect.Problems().Concat(Samples.Problems()).Concat(Download.Problems()).Concat(DescribeVideo.Problems()).Concat(TagAudio.Problems()))
         {
             yield return problem;
         }

@@ -8,6 +8,7 @@ namespace Sonique.Build.Host;
 public sealed class SoniqueContext : CakeContextAdapter, IDisposable
 {
     private readonly IPipelineObserver _observer;
+    private readonly List<IDisposable> _owned = [];
     private Pipeline? _pipeline;
 
     public SoniqueContext(
@@ -52,6 +53,27 @@ public sealed class SoniqueContext : CakeContextAdapter, IDisposable
     /// <summary>Shows a warning beside the stage's progress (and in CI's plain log).</summary>
     public void Warn(string stage, string message) => _observer.Warning(stage, message);
 
-    public void Dispose() => _pipeline?.Dispose();
+    /// <summary>Keeps something that lives for the whole run (a loaded model) and disposes of it when the run
+    /// ends, so that a stage loads it once, not once per item.</summary>
+    public T Own<T>(T resource)
+        where T : IDisposable
+    {
+        lock (_owned)
+        {
+            _owned.Add(resource);
+        }
+
+        return resource;
+    }
+
+    public void Dispose()
+    {
+        foreach (var resource in _owned)
+        {
+            resource.Dispose();
+        }
+
+        _pipeline?.Dispose();
+    }
 }
 

@@ -1,0 +1,101 @@
+using Sonique.Analysis;
+using Sonique.Build.Host;
+using Sonique.Tests.Shared;
+
+namespace Sonique.Build.Tests.Tasks;
+
+/// <summary>DescribeVideo and TagAudio through the real host, on a small sample library and the real tools.</summary>
+public sealed class AnalysisStagesTests : IDisposable
+{
+    private static readonly string[] Samples = ["sample-0001", "sample-0002", "sample-0003"];
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("sonique-analysis-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private async Task<int> RunAsync(string target, string profile)
+    {
+        var path = Path.Combine(_dir, "profile.yaml");
+        await File.WriteAllTextAsync(path, profile, TestContext.Current.CancellationToken);
+        return await SoniqueHost.RunAsync([$"--workspace={_dir}", $"--target={target}", $"--config={path}", "--jobs=2"]);
+    }
+
+    private static string Profile(int maxTags = 20, string extraSources = "") => $"""
+        collect:
+          sources:
+            - samples: true
+        {extraSources}
+        samples:
+          count: 3
+          seconds: 12
+          seed: 5
+        download:
+          seconds: 12
+          min_seconds: 2
+        tag_audio:
+          max_tags: {maxTags}
+        """;
+
+    private string Output(string path) => Path.Combine(_dir, path);
+
+    [Fact]
+    public async Task Changing_a_TagAudio_parameter_reruns_TagAudio_for_every_clip_and_nothing_else()
+    {
+        Assert.Equal(0, await RunAsync("TagAudio", Profile()));
+        Assert.Equal(0, await RunAsync("DescribeVideo", Profile()));
+        var kept = Samples.SelectMany(s => new[] { ArtifactPaths.ClipVideo(s), ArtifactPaths.ClipAudio(s), ArtifactPaths.Description(s) })
+            .ToDictionary(p => p, p => Stamp(Output(p)));
+        var tagsBefore = Samples.ToDictionary(s => s, s => File.ReadAllText(Output(ArtifactPaths.TagsOf(s))));
+
+        Assert.Equal(0, await RunAsync("Default", Profile(maxTags: 4)));
+
+        foreach (var (path, stamp) in kept)
+        {
+            Assert.Equal(stamp, Stamp(Output(path)));
+        }
+
+        foreach (var sample in Samples)
+        {
+            var tags = await AnalysisJson.ReadAsync<TagsFile>(Output(ArtifactPaths.TagsOf(sample)), TestContext.Current.CancellationToken);
+            Assert.NotEqual(tagsBefore[sample], File.ReadAllText(Output(ArtifactPaths.TagsOf(sample))));
+            Assert.Equal(4, tags.Tags.Split(", ").Length);
+            Assert.EndsWith($", {tags.TempoBpm} BPM", tags.Tags, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task A_clip_without_usable_media_fails_with_its_reason_and_the_others_are_analysed()
+    {
+        TestMedia.Write(Path.Combine(_dir, "media", "silent.mp4"), 4, audio: false);
+
+        Assert.Equal(0, await RunAsync("Default", Profile(extraSources: "    - folder: media")));
+
+        foreach (var sample in Samples)
+        {
+            var description = await AnalysisJson.ReadAsync<DescriptionFile>(Output(ArtifactPaths.Description(sample)), TestContext.Current.CancellationToken);
+            Assert.Equal("features", description.Backend);
+            Assert.Contains("dominated by", description.Description, StringComparison.Ordinal);
+            Assert.True(File.Exists(Output(ArtifactPaths.TagsOf(sample))));
+        }
+
+        Assert.Equal(3, Directory.GetFiles(Output(ArtifactPaths.Tags)).Length);
+        var lockText = await File.ReadAllTextAsync(Output("sonique.lock"), TestContext.Current.CancellationToken);
+        Assert.Contains("no audio stream", lockText, StringComparison.Ordinal);
+        Assert.Contains("is missing", lockText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_backend_is_refused_naming_the_key()
+    {
+        var path = Path.Combine(_dir, "profile.yaml");
+        await File.WriteAllTextAsync(path, "tag_audio:\n  backend: magic\ndescribe_video:\n  backend: vlm\n", TestContext.Current.CancellationToken);
+
+        var failure = Assert.Throws<InvalidDataException>(() => SoniqueConfig.Load(path));
+
+        Assert.Contains("tag_audio.backend 'magic' is not one of features, onnx", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("describe_video.backend vlm needs describe_video.vlm.model", failure.Message, StringComparison.Ordinal);
+    }
+
+    private static (long Length, DateTime Written) Stamp(string path) =>
+        (new FileInfo(path).Length, File.GetLastWriteTimeUtc(path));
+}
