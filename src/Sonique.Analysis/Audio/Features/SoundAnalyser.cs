@@ -9,6 +9,7 @@ public static class SoundAnalyser
     private const double OnsetHighestHertz = 8000;
     private const double BassHertz = 250;
     private const double HighHertz = 4000;
+    private const int TimbreStride = 4;
 
     public static (SoundFeatures Track, IReadOnlyList<SoundFeatures> Chunks) Analyse(MonoAudio audio, double chunkSeconds, CancellationToken cancellationToken)
     {
@@ -18,29 +19,35 @@ public static class SoundAnalyser
         cancellationToken.ThrowIfCancellationRequested();
         var envelope = OnsetEnvelope.Of(fine);
 
-        var track = Measure(audio, fine, coarse, envelope, 0, audio.Seconds);
+        var (first, last) = Frames(coarse, 0, audio.Seconds);
+        var track = Measure(audio, fine, envelope, 0, audio.Seconds) with
+        {
+            TempoBpm = TempoEstimator.EstimateBpm(envelope, fine.HopSeconds),
+            Key = KeyEstimator.Estimate(KeyEstimator.Chroma(coarse, first, last)),
+        };
+
+        // A chunk keeps the track's tempo and key: ten seconds hold too few beats and chords to overrule them.
         var chunks = new List<SoundFeatures>();
         var start = 0.0;
         foreach (var chunk in audio.Chunks(chunkSeconds))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            chunks.Add(Measure(chunk, fine, coarse, envelope, start, chunk.Seconds));
+            chunks.Add(Measure(chunk, fine, envelope, start, chunk.Seconds) with { TempoBpm = track.TempoBpm, Key = track.Key });
             start += chunk.Seconds;
         }
 
         return (track, chunks);
     }
 
-    private static SoundFeatures Measure(MonoAudio audio, Spectrogram fine, Spectrogram coarse, float[] envelope, double startSeconds, double seconds)
+    private static SoundFeatures Measure(MonoAudio audio, Spectrogram fine, float[] envelope, double startSeconds, double seconds)
     {
         var (first, last) = Frames(fine, startSeconds, seconds);
-        var (keyFirst, keyLast) = Frames(coarse, startSeconds, seconds);
         var onsets = envelope.AsSpan(first, last - first);
         var timbre = Timbre(fine, first, last);
         return new SoundFeatures
         {
-            TempoBpm = TempoEstimator.EstimateBpm(onsets, fine.HopSeconds),
-            Key = KeyEstimator.Estimate(KeyEstimator.Chroma(coarse, keyFirst, keyLast)),
+            TempoBpm = 0,
+            Key = default,
             LoudnessDb = Decibels(MeanSquare(audio.Samples)),
             DynamicsDb = timbre.DynamicsDb,
             CentroidHertz = timbre.Centroid,
@@ -68,8 +75,12 @@ public static class SoundAnalyser
         var highBin = spectrogram.BinOf(HighHertz);
         double weighted = 0, total = 0, bass = 0, high = 0, flatness = 0, level = 0;
         var frameLevels = new List<double>(last - first);
-        for (var f = first; f < last; f++)
+        var frames = 0;
+
+        // Every fourth frame: these are averages over seconds, and the logarithms are most of the stage's work.
+        for (var f = first; f < last; f += TimbreStride)
         {
+            frames++;
             var frame = spectrogram.Frames[f];
             double power = 0, logSum = 0, compressed = 0;
             for (var b = 1; b < frame.Length; b++)
@@ -99,7 +110,7 @@ public static class SoundAnalyser
             frameLevels.Add(Decibels(power / (frame.Length - 1)));
         }
 
-        var frames = Math.Max(1, last - first);
+        frames = Math.Max(1, frames);
         var meanDb = frameLevels.Count > 0 ? frameLevels.Average() : 0;
         var spread = frameLevels.Count > 0 ? Math.Sqrt(frameLevels.Average(d => (d - meanDb) * (d - meanDb))) : 0;
         return total <= 0
