@@ -18,14 +18,14 @@ public sealed class DescribeVideoTask : StageTask
     {
         var config = context.Config.DescribeVideo;
         var ffmpeg = context.Config.Tools.CreateFfmpeg();
-        var vlm = config.ToVlmOptions(path => Path.GetFullPath(path, context.Workspace.Root));
-        var describer = new Lazy<Task<ISceneDescriber>>(async () => config.UsesVlm
+        var vlm = config.UsesVlm ? config.ToVlmOptions(path => Path.GetFullPath(path, context.Workspace.Root)) : null;
+        var describer = new Lazy<Task<ISceneDescriber>>(async () => vlm is not null
             ? context.Own(await VlmDescriber.LoadAsync(vlm, ffmpeg, context.Cancellation))
             : new FeatureDescriber(ffmpeg, config.ToFeatureOptions()));
 
         return new ItemStage("DescribeVideo", version: 1)
         {
-            Parameters = config.UsesVlm ? ModelFiles.Stamped(config.Parameters(), vlm.ModelPath, vlm.ProjectorPath) : config.Parameters(),
+            Parameters = vlm is not null ? ModelFiles.Stamped(config.Parameters(), vlm.ModelPath, vlm.ProjectorPath) : config.Parameters(),
             Items = ct => ClipItems.FromCatalogAsync(
                 context, ArtifactPaths.ClipVideo, ArtifactPaths.Description, ct),
             Run = async (run, ct) =>

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Sonique.Analysis.Audio;
 using Sonique.Analysis.Video;
 
@@ -28,7 +27,6 @@ public static class AnalysisJson
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
         NewLine = "\n",
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     };
 
     public static Task WriteAsync<T>(string path, T value, CancellationToken cancellationToken) =>

@@ -15,8 +15,10 @@ public sealed class AudioReader(Ffmpeg ffmpeg)
     /// <summary>The audio, or <see cref="ItemFailedException"/> naming why it cannot be decoded.</summary>
     public async Task<MonoAudio> ReadAsync(string path, int sampleRate, CancellationToken cancellationToken)
     {
-        var bytes = await File.ReadAllBytesAsync(path, cancellationToken);
-        var audio = WavPcm.TryRead(bytes, sampleRate) ?? await DecodeAsync(path, sampleRate, cancellationToken);
+        // Only a WAV is read into memory here; anything else goes to ffmpeg unread.
+        var audio = await WavPcm.LooksLikeWavAsync(path, cancellationToken)
+            ? WavPcm.TryRead(await File.ReadAllBytesAsync(path, cancellationToken), sampleRate) ?? await DecodeAsync(path, sampleRate, cancellationToken)
+            : await DecodeAsync(path, sampleRate, cancellationToken);
         if (audio.Samples.Length == 0)
         {
             throw new ItemFailedException("no audio: the file decodes to zero samples");

@@ -6,6 +6,15 @@ namespace Sonique.Analysis.Audio;
 /// <summary>The RIFF WAVE files this reader takes without ffmpeg: integer PCM of 16 bits, any channel count.</summary>
 internal static class WavPcm
 {
+    /// <summary>Whether the file starts as a RIFF WAVE file does.</summary>
+    public static async Task<bool> LooksLikeWavAsync(string path, CancellationToken cancellationToken)
+    {
+        var header = new byte[12];
+        await using var file = File.OpenRead(path);
+        var read = await file.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, cancellationToken);
+        return read == header.Length && header.AsSpan(0, 4).SequenceEqual("RIFF"u8) && header.AsSpan(8, 4).SequenceEqual("WAVE"u8);
+    }
+
     /// <summary>Mono samples at <paramref name="sampleRate"/>, or null when the file is anything else (which
     /// ffmpeg then decodes, or names as broken).</summary>
     public static MonoAudio? TryRead(ReadOnlySpan<byte> file, int sampleRate)

@@ -54,8 +54,12 @@ public static class SceneAnalyser
         };
     }
 
-    private static IEnumerable<int> Uniform(int count, int wanted) =>
-        Enumerable.Range(0, Math.Min(count, Math.Max(1, wanted))).Select(i => (int)((i + 0.5) * count / Math.Min(count, Math.Max(1, wanted))));
+    /// <summary>The middle frame of each of <paramref name="wanted"/> equal spans (all frames when there are fewer).</summary>
+    private static IEnumerable<int> Uniform(int count, int wanted)
+    {
+        var spans = Math.Clamp(wanted, 1, count);
+        return Enumerable.Range(0, spans).Select(i => (int)((i + 0.5) * count / spans));
+    }
 
     /// <summary>
     /// A cut is a jump: the picture's change from one frame to the next at least <see cref="CutJump"/> times the
