@@ -1,0 +1,3 @@
+namespace Sonique.Dataset.Pairs;
+
+public sealed record ChatMessage(string Role, string Content);
