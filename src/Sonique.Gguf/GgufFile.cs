@@ -85,7 +85,7 @@ public sealed class GgufFile
             }
             catch (HeaderPastPrefixException)
             {
-                throw new InvalidDataException($"The GGUF file '{path}' is cut short: its header runs past the end of the file ({length} bytes).");
+                throw new InvalidDataException($"The GGUF file '{path}' is truncated: its header runs past the end of the file ({length} bytes).");
             }
         }
     }
@@ -99,7 +99,7 @@ public sealed class GgufFile
         var read = await RandomAccess.ReadAsync(handle, bytes, DataOffset + tensor.Offset, cancellationToken);
         return read == bytes.Length
             ? bytes
-            : throw new InvalidDataException($"The GGUF file '{Path}' is cut short inside tensor '{tensor.Name}'.");
+            : throw new InvalidDataException($"The GGUF file '{Path}' is truncated inside tensor '{tensor.Name}'.");
     }
 
     /// <summary>A float tensor's elements as float32 (F32, F16 and BF16 are understood).</summary>
@@ -112,9 +112,15 @@ public sealed class GgufFile
     private static GgufFile Parse(string path, ReadOnlySpan<byte> bytes, long fileLength)
     {
         var cursor = new Cursor(bytes, path, fileLength);
+        if (bytes.Length == 0)
+        {
+            throw new InvalidDataException($"The file '{path}' is not GGUF: it is empty.");
+        }
+
         if (bytes.Length < 4 || !bytes[..4].SequenceEqual(Magic))
         {
-            throw new InvalidDataException($"The file '{path}' is not GGUF: it does not start with the magic bytes \"GGUF\".");
+            var first = Convert.ToHexString(bytes[..Math.Min(4, bytes.Length)]).ToLowerInvariant();
+            throw new InvalidDataException($"The file '{path}' is not GGUF: it does not start with the GGUF magic bytes 47475546 (\"GGUF\") but with {first}.");
         }
 
         cursor.Skip(4);
@@ -203,7 +209,7 @@ public sealed class GgufFile
             if (dataOffset + tensor.Offset + size > fileLength)
             {
                 throw new InvalidDataException(
-                    $"The GGUF file '{path}' is cut short: tensor '{tensor.Name}' ends at byte {dataOffset + tensor.Offset + size}, past the end of the file ({fileLength} bytes).");
+                    $"The GGUF file '{path}' is truncated: tensor '{tensor.Name}' ends at byte {dataOffset + tensor.Offset + size}, past the end of the file ({fileLength} bytes).");
             }
         }
 

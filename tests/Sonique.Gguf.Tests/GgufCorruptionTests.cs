@@ -16,7 +16,19 @@ public sealed class GgufCorruptionTests
 
         var error = await Read(path);
 
-        Assert.Equal($"The file '{path}' is not GGUF: it does not start with the magic bytes \"GGUF\".", error.Message);
+        Assert.Equal($"The file '{path}' is not GGUF: it does not start with the GGUF magic bytes 47475546 (\"GGUF\") but with 504b0304.", error.Message);
+    }
+
+    [Fact]
+    public async Task An_empty_file_is_named()
+    {
+        using var folder = new TempFolder();
+        var path = folder.PathOf("empty.gguf");
+        await File.WriteAllBytesAsync(path, [], TestContext.Current.CancellationToken);
+
+        var error = await Read(path);
+
+        Assert.Equal($"The file '{path}' is not GGUF: it is empty.", error.Message);
     }
 
     [Theory]
@@ -33,25 +45,25 @@ public sealed class GgufCorruptionTests
     }
 
     [Fact]
-    public async Task A_file_cut_inside_its_header_says_so()
+    public async Task A_file_truncated_inside_its_header_says_so()
     {
         var bytes = await Valid();
         var path = await Save(bytes[..40]);
 
         var error = await Read(path);
 
-        Assert.Equal($"The GGUF file '{path}' is cut short: its header runs past the end of the file (40 bytes).", error.Message);
+        Assert.Equal($"The GGUF file '{path}' is truncated: its header runs past the end of the file (40 bytes).", error.Message);
     }
 
     [Fact]
-    public async Task A_file_cut_inside_its_data_names_the_tensor()
+    public async Task A_file_truncated_inside_its_data_names_the_tensor()
     {
         var bytes = await Valid();
         var path = await Save(bytes[..^4]);
 
         var error = await Read(path);
 
-        Assert.Contains("is cut short: tensor 'weights' ends at byte", error.Message, StringComparison.Ordinal);
+        Assert.Contains("is truncated: tensor 'weights' ends at byte", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using Sonique.Gguf;
+
 namespace Sonique.Analysis.Video.Vlm;
 
 /// <summary>
@@ -33,13 +35,13 @@ internal static class VlmFileCheck
         if (model.Architecture is null)
         {
             throw new VlmLoadException(
-                $"The VLM model '{modelPath}' is not a language model GGUF: its header has no {GgufHeader.ArchitectureKey}.");
+                $"The VLM model '{modelPath}' is not a language model GGUF: its header has no {GgufFile.ArchitectureKey}.");
         }
 
         if (!projectorIsProjector)
         {
             var what = projector.Architecture is null
-                ? $"its header has no {GgufHeader.ArchitectureKey}"
+                ? $"its header has no {GgufFile.ArchitectureKey}"
                 : $"it is a language model (GGUF architecture '{projector.Architecture}')";
             throw new VlmLoadException(
                 $"The VLM projector '{projectorPath}' is not a multimodal projector: {what}. The projector is the mmproj GGUF " +
@@ -47,7 +49,7 @@ internal static class VlmFileCheck
         }
     }
 
-    private static async Task<GgufHeader> ReadAsync(string role, string path, CancellationToken cancellationToken)
+    private static async Task<GgufFile> ReadAsync(string role, string path, CancellationToken cancellationToken)
     {
         if (Directory.Exists(path))
         {
@@ -61,7 +63,7 @@ internal static class VlmFileCheck
 
         try
         {
-            return await GgufHeader.ReadAsync(path, cancellationToken);
+            return await GgufFile.ReadAsync(path, cancellationToken);
         }
         catch (InvalidDataException e)
         {
