@@ -23,4 +23,18 @@ public static class ArtifactPaths
     public static string Description(string file) => $"{Descriptions}/{file}.json";
 
     public static string TagsOf(string file) => $"{Tags}/{file}.json";
+
+    public const string Models = "artifacts/models";
+
+    /// <summary>The base model the later stages use: stories15M converted here, or a configured GGUF (named in <see cref="BaseModelManifest"/>).</summary>
+    public const string Stories15M = "artifacts/models/stories15M.gguf";
+
+    public const string BaseModelManifest = "artifacts/models/base.json";
+
+    public const string Pairs = "artifacts/pairs";
+
+    public static string PairsFile(string name) => $"{Pairs}/{name}";
+
+    /// <summary>Downloads kept between runs (a package tarball), verified on every use; never an artifact.</summary>
+    public const string Downloads = "cache/downloads";
 }

@@ -30,6 +30,12 @@ public sealed class SoniqueConfig
 
     public TagAudioConfig TagAudio { get; set; } = new();
 
+    public BaseModelConfig BaseModel { get; set; } = new();
+
+    public GenerateConfig Generate { get; set; } = new();
+
+    public PairConfig Pair { get; set; } = new();
+
     public static SoniqueConfig Load(string? path)
     {
         if (path is null)
@@ -67,7 +73,7 @@ public sealed class SoniqueConfig
             yield return "jobs must be at least 1";
         }
 
-        foreach (var problem in Collect.Problems().Concat(Samples.Problems()).Concat(Download.Problems()).Concat(DescribeVideo.Problems()).Concat(TagAudio.Problems()))
+        foreach (var problem in Collect.Problems().Concat(Samples.Problems()).Concat(Download.Problems()).Concat(DescribeVideo.Problems()).Concat(TagAudio.Problems()).Concat(BaseModel.Problems()).Concat(Generate.Problems()).Concat(Pair.Problems()))
         {
             yield return problem;
         }

