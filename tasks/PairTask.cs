@@ -25,7 +25,8 @@ public sealed class PairTask : StageTask
         {
             Inputs = [ArtifactPaths.Catalog, ArtifactPaths.Descriptions + "/", ArtifactPaths.Tags + "/"],
             Parameters = config.Parameters(),
-            Outputs = PairDataset.FileNames.Prepend("dataset.jsonl").Select(ArtifactPaths.PairsFile).ToList(),
+            // One folder: the split files are written together and published together.
+            Outputs = [ArtifactPaths.Pairs + "/"],
             Run = async (run, ct) =>
             {
                 var (pairs, missing) = await ReadPairsAsync(context, ct);
@@ -34,8 +35,9 @@ public sealed class PairTask : StageTask
                     throw new InvalidOperationException($"No clip has both a description and tags ({missing.Count} clips lack one): nothing to pair.");
                 }
 
-                await ChatJsonl.WriteAsync(run.Output(0), pairs, ct);
-                var outcome = await PairDataset.WriteAsync(Path.GetDirectoryName(run.Output(1))!, pairs, config.ToOptions(), ct);
+                var folder = Directory.CreateDirectory(run.Output(0)).FullName;
+                await ChatJsonl.WriteAsync(Path.Combine(folder, ArtifactPaths.PairsDataset), pairs, ct);
+                var outcome = await PairDataset.WriteAsync(folder, pairs, config.ToOptions(), ct);
                 Report(context, outcome, missing);
             },
         };

@@ -33,6 +33,9 @@ public static class ArtifactPaths
 
     public const string Pairs = "artifacts/pairs";
 
+    /// <summary>Every pair in one file, as the original's train_dataset.json held them.</summary>
+    public const string PairsDataset = "dataset.jsonl";
+
     public static string PairsFile(string name) => $"{Pairs}/{name}";
 
     /// <summary>Downloads kept between runs (a package tarball), verified on every use; never an artifact.</summary>
