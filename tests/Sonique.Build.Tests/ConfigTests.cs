@@ -32,6 +32,41 @@ public sealed class ConfigTests : IDisposable
         Assert.Equal(defaults.Samples.Count, example.Samples.Count);
         Assert.Equal(defaults.Download.Parameters(), example.Download.Parameters());
         Assert.IsType<SampleLibrarySource>(Assert.Single(example.Collect.ToSources(example.Samples, "s")));
+        Assert.Equal(defaults.Pair.Parameters(), example.Pair.Parameters());
+        Assert.Equal(defaults.Generate.Parameters(), example.Generate.Parameters());
+        Assert.False(example.BaseModel.IsConfigured);
+        Assert.Equal(defaults.BaseModel.GgmlType, example.BaseModel.GgmlType);
+    }
+
+    [Fact]
+    public void Language_sections_map_to_their_options_and_bad_values_are_named()
+    {
+        var config = Load("""
+            base_model: {model: models/m.gguf, type: f16}
+            generate: {template: llama2, max_tokens: 32, context_size: 4096, threads: 2}
+            pair: {validation: 0.2, test: 0.05, split_salt: again, balance: {max_tag_share: 0.5, max_tempo_band_share: 0.3, tempo_band_width: 10}}
+            """);
+
+        var generation = config.Generate.ToOptions("m.gguf", "lora.gguf");
+        var pair = config.Pair.ToOptions();
+
+        Assert.True(config.BaseModel.IsConfigured);
+        Assert.Equal(Sonique.Gguf.GgmlType.F16, config.BaseModel.GgmlType);
+        Assert.Equal(("llama2", 32, 4096u, 2, "lora.gguf"), (generation.Template, generation.MaxTokens, generation.ContextSize!.Value, generation.Threads!.Value, generation.AdapterPath));
+        Assert.Equal(new Sonique.Dataset.Pairs.SplitRatios(0.2, 0.05), pair.Ratios);
+        Assert.Equal("again", pair.Salt);
+        Assert.Equal(new Sonique.Dataset.Pairs.BalanceOptions(0.5, 0.3, 10), pair.Balance);
+
+        var failure = Assert.Throws<InvalidDataException>(() => Load("""
+            base_model: {type: q4}
+            generate: {max_tokens: 0}
+            pair: {validation: 0.5, test: 0.5, balance: {max_tag_share: 1.5}}
+            """));
+
+        Assert.Contains("base_model.type 'q4' is not one of f32, f16", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("generate.max_tokens must be between 1 and 4096", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("pair.validation and pair.test must each be in [0, 1) and leave some clips for training", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("pair.balance.max_tag_share must be above 0 and at most 1", failure.Message, StringComparison.Ordinal);
     }
 
     [Fact]

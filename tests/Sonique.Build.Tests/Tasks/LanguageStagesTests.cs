@@ -1,5 +1,7 @@
+using Sonique.Analysis;
 using Sonique.Build.Host;
 using Sonique.Dataset.Pairs;
+using Sonique.Dataset.Tags;
 using Sonique.Gguf;
 using Sonique.Llm.BaseModels;
 
@@ -86,6 +88,16 @@ public sealed class LanguageStagesTests : IDisposable
             line,
             StringComparison.Ordinal));
         Assert.All(lines, line => Assert.Matches("\"role\": \"assistant\", \"content\": \"[^\"]+, [0-9]+ BPM\"}]}$", line));
+        foreach (var clip in after.Keys)
+        {
+            // The parser that will read the models' answers reads the reference tags back unchanged.
+            var tags = await AnalysisJson.ReadAsync<TagsFile>(Output(ArtifactPaths.TagsOf(clip)), ct);
+            var parsed = TagParser.Parse(tags.Tags);
+            Assert.Equal(TagAnswerForm.CommaList, parsed.Form);
+            Assert.Equal([.. tags.TagList, $"{tags.TempoBpm} BPM"], parsed.Tags);
+            Assert.Equal(tags.TempoBpm, parsed.TempoBpm);
+        }
+
         var splitLines = new[] { PairDataset.TrainFile, PairDataset.ValidationFile, PairDataset.TestFile }
             .Sum(f => File.ReadAllLines(Output($"{ArtifactPaths.Pairs}/{f}")).Length);
         Assert.Equal(10, splitLines);
