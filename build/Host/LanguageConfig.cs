@@ -43,11 +43,21 @@ public sealed class GenerateConfig
 
     public int MaxTokens { get; set; } = 48;
 
+    /// <summary>system (the system text as a system turn: the fine-tuning data's form) or inline (one user turn
+    /// ending "Input: description": how SONIQUE asked Mistral-7B-Instruct).</summary>
+    public string Prompt { get; set; } = "system";
+
+    public TagPromptStyle PromptStyle => Prompt.Equals("inline", StringComparison.OrdinalIgnoreCase) ? TagPromptStyle.Inline : TagPromptStyle.SystemTurn;
+
     /// <summary>Unset: the model's training context.</summary>
     public int? ContextSize { get; set; }
 
-    /// <summary>Unset: llama.cpp's default.</summary>
+    /// <summary>Unset: one per logical processor.</summary>
     public int? Threads { get; set; }
+
+    /// <summary>off (the default: faster on CPU, see <see cref="ChatGeneratorOptions.FlashAttention"/>), on, or auto
+    /// (llama.cpp decides; worth trying with a GPU build of llama.cpp).</summary>
+    public string FlashAttention { get; set; } = "off";
 
     public ChatGeneratorOptions ToOptions(string model, string? adapter) => new()
     {
@@ -57,13 +67,22 @@ public sealed class GenerateConfig
         MaxTokens = MaxTokens,
         ContextSize = ContextSize is { } size ? (uint)size : null,
         Threads = Threads,
+        FlashAttention = FlashAttention.ToLowerInvariant() switch
+        {
+            "on" => true,
+            "auto" => null,
+            _ => false,
+        },
     };
 
     public IReadOnlyDictionary<string, string> Parameters() => new Dictionary<string, string>
     {
         ["template"] = Template,
         ["max_tokens"] = MaxTokens.ToString(CultureInfo.InvariantCulture),
+        ["prompt"] = PromptStyle.ToString(),
         ["context_size"] = ContextSize?.ToString(CultureInfo.InvariantCulture) ?? "model",
+        // Another attention path may round differently, and greedy answers follow the rounding.
+        ["flash_attention"] = FlashAttention.ToLowerInvariant(),
     };
 
     internal IEnumerable<string> Problems()
@@ -71,6 +90,11 @@ public sealed class GenerateConfig
         if (string.IsNullOrWhiteSpace(Template))
         {
             yield return "generate.template must not be empty";
+        }
+
+        if (!Prompt.Equals("system", StringComparison.OrdinalIgnoreCase) && !Prompt.Equals("inline", StringComparison.OrdinalIgnoreCase))
+        {
+            yield return $"generate.prompt '{Prompt}' is not one of system, inline";
         }
 
         if (MaxTokens is < 1 or > 4096)
@@ -86,6 +110,11 @@ public sealed class GenerateConfig
         if (Threads is < 1)
         {
             yield return "generate.threads must be at least 1";
+        }
+
+        if (FlashAttention.ToLowerInvariant() is not ("off" or "on" or "auto"))
+        {
+            yield return $"generate.flash_attention '{FlashAttention}' is not one of off, on, auto";
         }
     }
 }

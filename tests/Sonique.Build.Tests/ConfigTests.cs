@@ -43,7 +43,7 @@ public sealed class ConfigTests : IDisposable
     {
         var config = Load("""
             base_model: {model: models/m.gguf, type: f16}
-            generate: {template: llama2, max_tokens: 32, context_size: 4096, threads: 2}
+            generate: {template: llama2, max_tokens: 32, prompt: inline, context_size: 4096, threads: 2, flash_attention: auto}
             pair: {validation: 0.2, test: 0.05, split_salt: again, balance: {max_tag_share: 0.5, max_tempo_band_share: 0.3, tempo_band_width: 10}}
             """);
 
@@ -51,6 +51,9 @@ public sealed class ConfigTests : IDisposable
         var pair = config.Pair.ToOptions();
 
         Assert.True(config.BaseModel.IsConfigured);
+        Assert.Equal(Sonique.Dataset.Pairs.TagPromptStyle.Inline, config.Generate.PromptStyle);
+        Assert.Null(generation.FlashAttention);
+        Assert.False(new GenerateConfig().ToOptions("m.gguf", null).FlashAttention);
         Assert.Equal(Sonique.Gguf.GgmlType.F16, config.BaseModel.GgmlType);
         Assert.Equal(("llama2", 32, 4096u, 2, "lora.gguf"), (generation.Template, generation.MaxTokens, generation.ContextSize!.Value, generation.Threads!.Value, generation.AdapterPath));
         Assert.Equal(new Sonique.Dataset.Pairs.SplitRatios(0.2, 0.05), pair.Ratios);
@@ -59,12 +62,14 @@ public sealed class ConfigTests : IDisposable
 
         var failure = Assert.Throws<InvalidDataException>(() => Load("""
             base_model: {type: q4}
-            generate: {max_tokens: 0}
+            generate: {max_tokens: 0, prompt: chat, flash_attention: maybe}
             pair: {validation: 0.5, test: 0.5, balance: {max_tag_share: 1.5}}
             """));
 
         Assert.Contains("base_model.type 'q4' is not one of f32, f16", failure.Message, StringComparison.Ordinal);
         Assert.Contains("generate.max_tokens must be between 1 and 4096", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("generate.prompt 'chat' is not one of system, inline", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("generate.flash_attention 'maybe' is not one of off, on, auto", failure.Message, StringComparison.Ordinal);
         Assert.Contains("pair.validation and pair.test must each be in [0, 1) and leave some clips for training", failure.Message, StringComparison.Ordinal);
         Assert.Contains("pair.balance.max_tag_share must be above 0 and at most 1", failure.Message, StringComparison.Ordinal);
     }

@@ -44,12 +44,7 @@ public static class ChatJsonl
     public static ChatMessage[] Conversation(ClipPair pair)
     {
         ArgumentNullException.ThrowIfNull(pair);
-        return
-        [
-            new("system", ChatPrompt.SystemText),
-            new("user", pair.Description),
-            new("assistant", pair.Tags),
-        ];
+        return [.. ChatPrompt.Question(pair.Description, TagPromptStyle.SystemTurn), new("assistant", pair.Tags)];
     }
 
     /// <summary>

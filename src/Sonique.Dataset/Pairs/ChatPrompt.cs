@@ -1,6 +1,6 @@
 namespace Sonique.Dataset.Pairs;
 
-/// <summary>The original's system prompt, kept verbatim so that a model fine-tuned here sees the prompt SONIQUE's model saw.</summary>
+/// <summary>The original's prompt, kept verbatim so that a model fine-tuned here sees the prompt SONIQUE's model saw.</summary>
 public static class ChatPrompt
 {
     /// <summary>
@@ -12,4 +12,31 @@ public static class ChatPrompt
         + "Based on the scene described, provide only one set of tags in English that describe this background music for the video. "
         + "These tags must include instruments, music genres, and tempo rate(e.g. 90 BPM). Avoid any non-English words. "
         + "Please return the tags in the following JSON structure: {{'tags': ['tag1', 'tag2', 'tag3']}}";
+
+    /// <summary>
+    /// The question about one scene, up to where the assistant answers: what a model is asked at generation time.
+    /// </summary>
+    public static ChatMessage[] Question(string description, TagPromptStyle style)
+    {
+        ArgumentNullException.ThrowIfNull(description);
+        return style switch
+        {
+            TagPromptStyle.SystemTurn => [new("system", SystemText), new("user", description)],
+            // SONIQUE asked Mistral-7B-Instruct this way, through a Python f-string, which is why the braces are single here.
+            TagPromptStyle.Inline => [new("user", SystemText.Replace("{{", "{", StringComparison.Ordinal).Replace("}}", "}", StringComparison.Ordinal) + " Input: " + description)],
+            _ => throw new ArgumentOutOfRangeException(nameof(style), style, "not a prompt style"),
+        };
+    }
+}
+
+/// <summary>Where the instructions go in the question a model is asked.</summary>
+public enum TagPromptStyle
+{
+    /// <summary>The system text as a system turn, the description as the user turn: the fine-tuning data's own form,
+    /// which a model fine-tuned on it expects.</summary>
+    SystemTurn,
+
+    /// <summary>One user turn, the instructions then "Input: " and the description: how SONIQUE's inference asked
+    /// Mistral-7B-Instruct, whose template has no system role.</summary>
+    Inline,
 }

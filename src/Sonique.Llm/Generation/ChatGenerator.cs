@@ -51,11 +51,13 @@ public sealed class ChatGenerator : IDisposable
             await CheckAsync(adapterPath, "LoRA adapter", expectAdapter: true, cancellationToken);
         }
 
+        var threads = options.Threads ?? Environment.ProcessorCount;
         var parameters = new ModelParams(modelPath)
         {
             ContextSize = options.ContextSize ?? 0,
-            Threads = options.Threads,
-            BatchThreads = options.Threads,
+            Threads = threads,
+            BatchThreads = threads,
+            FlashAttention = options.FlashAttention,
         };
 
         LLamaWeights? model = null;
