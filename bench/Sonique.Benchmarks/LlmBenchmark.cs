@@ -13,9 +13,9 @@ using static Sonique.Benchmarks.Markdown;
 namespace Sonique.Benchmarks;
 
 /// <summary>
-/// Tag generation with stories15M: our TagGenerator over ChatGenerator (model loaded once, the shared system-text prefix evaluated
-/// once) beside LLamaSharp's stock StatelessExecutor on the same prompts and the same greedy decoding, in the
-/// same run. Also the conversion from npm, and plain decoding speed on "Once upon a time".
+/// Tag generation with stories15M: our TagGenerator over ChatGenerator (model loaded once, the shared system-text
+/// prefix evaluated once) beside LLamaSharp's stock StatelessExecutor on the same prompts and the same greedy
+/// decoding, in the same run. Also the conversion from npm, and plain decoding speed on "Once upon a time".
 /// </summary>
 internal static class LlmBenchmark
 {

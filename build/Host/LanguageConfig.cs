@@ -38,6 +38,20 @@ public sealed class BaseModelConfig
 /// <summary>How a model turns a description into tags: the original's system text, greedy decoding.</summary>
 public sealed class GenerateConfig
 {
+    private static readonly Dictionary<string, TagPromptStyle> PromptStyles = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["system"] = TagPromptStyle.SystemTurn,
+        ["inline"] = TagPromptStyle.Inline,
+    };
+
+    /// <summary>The config's words for <see cref="ChatGeneratorOptions.FlashAttention"/> (null: llama.cpp decides).</summary>
+    private static readonly Dictionary<string, bool?> FlashAttentionModes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["off"] = false,
+        ["on"] = true,
+        ["auto"] = null,
+    };
+
     /// <summary>auto (the GGUF's own template, else ChatML), chatml, or a llama.cpp template name such as llama2 or mistral-v1.</summary>
     public string Template { get; set; } = ChatFormat.Auto;
 
@@ -47,7 +61,7 @@ public sealed class GenerateConfig
     /// ending "Input: description": how SONIQUE asked Mistral-7B-Instruct).</summary>
     public string Prompt { get; set; } = "system";
 
-    public TagPromptStyle PromptStyle => Prompt.Equals("inline", StringComparison.OrdinalIgnoreCase) ? TagPromptStyle.Inline : TagPromptStyle.SystemTurn;
+    public TagPromptStyle PromptStyle => PromptStyles.GetValueOrDefault(Prompt, TagPromptStyle.SystemTurn);
 
     /// <summary>Unset: the model's training context.</summary>
     public int? ContextSize { get; set; }
@@ -67,12 +81,7 @@ public sealed class GenerateConfig
         MaxTokens = MaxTokens,
         ContextSize = ContextSize is { } size ? (uint)size : null,
         Threads = Threads,
-        FlashAttention = FlashAttention.ToLowerInvariant() switch
-        {
-            "on" => true,
-            "auto" => null,
-            _ => false,
-        },
+        FlashAttention = FlashAttentionModes.GetValueOrDefault(FlashAttention, false),
     };
 
     public IReadOnlyDictionary<string, string> Parameters() => new Dictionary<string, string>
@@ -92,9 +101,9 @@ public sealed class GenerateConfig
             yield return "generate.template must not be empty";
         }
 
-        if (!Prompt.Equals("system", StringComparison.OrdinalIgnoreCase) && !Prompt.Equals("inline", StringComparison.OrdinalIgnoreCase))
+        if (!PromptStyles.ContainsKey(Prompt))
         {
-            yield return $"generate.prompt '{Prompt}' is not one of system, inline";
+            yield return $"generate.prompt '{Prompt}' is not one of {string.Join(", ", PromptStyles.Keys)}";
         }
 
         if (MaxTokens is < 1 or > 4096)
@@ -112,9 +121,9 @@ public sealed class GenerateConfig
             yield return "generate.threads must be at least 1";
         }
 
-        if (FlashAttention.ToLowerInvariant() is not ("off" or "on" or "auto"))
+        if (!FlashAttentionModes.ContainsKey(FlashAttention))
         {
-            yield return $"generate.flash_attention '{FlashAttention}' is not one of off, on, auto";
+            yield return $"generate.flash_attention '{FlashAttention}' is not one of {string.Join(", ", FlashAttentionModes.Keys)}";
         }
     }
 }

@@ -13,6 +13,11 @@ public static class ChatPrompt
         + "These tags must include instruments, music genres, and tempo rate(e.g. 90 BPM). Avoid any non-English words. "
         + "Please return the tags in the following JSON structure: {{'tags': ['tag1', 'tag2', 'tag3']}}";
 
+    /// <summary>SONIQUE asked Mistral-7B-Instruct with the same words through a Python f-string, which made the
+    /// doubled braces single.</summary>
+    private static readonly string InlineInstructions =
+        SystemText.Replace("{{", "{", StringComparison.Ordinal).Replace("}}", "}", StringComparison.Ordinal);
+
     /// <summary>
     /// The question about one scene, up to where the assistant answers: what a model is asked at generation time.
     /// </summary>
@@ -22,8 +27,7 @@ public static class ChatPrompt
         return style switch
         {
             TagPromptStyle.SystemTurn => [new("system", SystemText), new("user", description)],
-            // SONIQUE asked Mistral-7B-Instruct this way, through a Python f-string, which is why the braces are single here.
-            TagPromptStyle.Inline => [new("user", SystemText.Replace("{{", "{", StringComparison.Ordinal).Replace("}}", "}", StringComparison.Ordinal) + " Input: " + description)],
+            TagPromptStyle.Inline => [new("user", InlineInstructions + " Input: " + description)],
             _ => throw new ArgumentOutOfRangeException(nameof(style), style, "not a prompt style"),
         };
     }
