@@ -38,7 +38,7 @@ public sealed class BaseModelTask : StageTask
         }
 
         var package = Stories15M.Package;
-        return new UnitStage("BaseModel", version: 1)
+        return new UnitStage("BaseModel", version: 2)
         {
             // The registry is not a parameter: the pinned integrity makes every registry's bytes the same.
             Parameters = new Dictionary<string, string>

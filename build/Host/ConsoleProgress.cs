@@ -17,11 +17,13 @@ public sealed class ConsoleProgress(IAnsiConsole console, bool live) : IPipeline
     private readonly Lock _gate = new();
     private StageRun? _current;
 
-    public static ConsoleProgress ForThisConsole()
+    public static ConsoleProgress ForThisConsole() => new(AnsiConsole.Console, IsLive(AnsiConsole.Console));
+
+    /// <summary>Whether a live bar can be drawn: an interactive terminal, not CI, output not redirected.</summary>
+    public static bool IsLive(IAnsiConsole console)
     {
-        var console = AnsiConsole.Console;
         var inCi = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI"));
-        return new ConsoleProgress(console, console.Profile.Capabilities.Interactive && !inCi && !Console.IsOutputRedirected);
+        return console.Profile.Capabilities.Interactive && !inCi && !Console.IsOutputRedirected;
     }
 
     public void StageStarting(string stage, int items, int toDo)

@@ -36,6 +36,8 @@ public sealed class SoniqueConfig
 
     public PairConfig Pair { get; set; } = new();
 
+    public FineTuneConfig FineTune { get; set; } = new();
+
     public static SoniqueConfig Load(string? path)
     {
         if (path is null)
@@ -73,7 +75,7 @@ public sealed class SoniqueConfig
             yield return "jobs must be at least 1";
         }
 
-        foreach (var problem in Collect.Problems().Concat(Samples.Problems()).Concat(Download.Problems()).Concat(DescribeVideo.Problems()).Concat(TagAudio.Problems()).Concat(BaseModel.Problems()).Concat(Generate.Problems()).Concat(Pair.Problems()))
+        foreach (var problem in Collect.Problems().Concat(Samples.Problems()).Concat(Download.Problems()).Concat(DescribeVideo.Problems()).Concat(TagAudio.Problems()).Concat(BaseModel.Problems()).Concat(Generate.Problems()).Concat(Pair.Problems()).Concat(FineTune.Problems()))
         {
             yield return problem;
         }

@@ -39,7 +39,7 @@ public static class Stories15M
 
         var checkpoint = Llama2cCheckpoint.Read(model.Span);
         var vocabulary = Llama2cVocabulary.Read(tokenizer.Span, checkpoint.Config.VocabularySize);
-        await Llama2cToGguf.Convert(checkpoint, vocabulary, Name, type).WriteAsync(output, cancellationToken);
+        await Llama2cToGguf.Convert(checkpoint, vocabulary, Name, type, untieClassifier: true).WriteAsync(output, cancellationToken);
     }
 
     private static ReadOnlyMemory<byte> Verified(ReadOnlyMemory<byte> bytes, string file, string sha256)

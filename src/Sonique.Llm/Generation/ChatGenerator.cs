@@ -128,8 +128,7 @@ public sealed class ChatGenerator : IDisposable
     }
 
     /// <summary>The prompt's tokens, as the model will see them.</summary>
-    public IReadOnlyList<LLamaToken> Tokenize(string prompt) =>
-        _context.Tokenize(prompt, addBos: !StartsWithBos(prompt), special: true);
+    public IReadOnlyList<LLamaToken> Tokenize(string prompt) => PromptTokens.Of(_model, prompt);
 
     public void Dispose()
     {
@@ -268,18 +267,6 @@ public sealed class ChatGenerator : IDisposable
         }
 
         return first;
-    }
-
-    private bool StartsWithBos(string prompt)
-    {
-        var bos = _context.Vocab.BOS;
-        if (bos is null)
-        {
-            return false;
-        }
-
-        var piece = _context.Vocab.LLamaTokenToString(bos.Value, isSpecialToken: true);
-        return !string.IsNullOrEmpty(piece) && prompt.StartsWith(piece, StringComparison.Ordinal);
     }
 
     private static async Task CheckAsync(string path, string what, bool expectAdapter, CancellationToken cancellationToken)

@@ -8,14 +8,15 @@ namespace Sonique.Llm.Llama2c;
 /// llama.cpp's own convert-llama2c-to-ggml does: weights copied unpermuted (llama2.c's RoPE already rotates
 /// adjacent pairs, as llama.cpp's does for this architecture), the SentencePiece vocabulary in
 /// <c>tokenizer.ggml.*</c>, and no <c>output.weight</c> when the classifier is tied (llama.cpp then reuses the
-/// embedding).
+/// embedding). With <c>untieClassifier</c> a tied classifier is written out as its own <c>output.weight</c> (the same
+/// values): llama.cpp applies LoRA adapters by tensor name, so only then can an adapter change the output projection.
 /// </summary>
 public static class Llama2cToGguf
 {
     /// <summary>llama2.c's RMS norm epsilon (run.c adds 1e-5).</summary>
     private const float NormEpsilon = 1e-5f;
 
-    public static GgufWriter Convert(Llama2cCheckpoint checkpoint, Llama2cVocabulary vocabulary, string name, GgmlType type = GgmlType.F32)
+    public static GgufWriter Convert(Llama2cCheckpoint checkpoint, Llama2cVocabulary vocabulary, string name, GgmlType type = GgmlType.F32, bool untieClassifier = false)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentNullException.ThrowIfNull(vocabulary);
@@ -73,6 +74,10 @@ public static class Llama2cToGguf
         if (!c.SharedClassifier)
         {
             writer.AddTensor("output.weight", [dim, c.VocabularySize], checkpoint[checkpoint.Classifier], type);
+        }
+        else if (untieClassifier)
+        {
+            writer.AddTensor("output.weight", [dim, c.VocabularySize], checkpoint[checkpoint.TokenEmbedding], type);
         }
 
         return writer;

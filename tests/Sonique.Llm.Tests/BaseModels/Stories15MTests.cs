@@ -18,7 +18,7 @@ public sealed class Stories15MTests(Stories15MModel stories)
     }
 
     [Fact]
-    public async Task Converted_file_has_llama_metadata_and_every_weight()
+    public async Task Converted_file_has_llama_metadata_and_every_weight_with_its_own_output_projection()
     {
         var file = await GgufFile.ReadAsync(stories.Path32, TestContext.Current.CancellationToken);
 
@@ -28,9 +28,12 @@ public sealed class Stories15MTests(Stories15MModel stories)
         Assert.Equal(256, file.Get("llama.context_length").AsInt64());
         Assert.Equal(32000, file.Get("tokenizer.ggml.tokens").AsArray<string>().Length);
         Assert.Equal("\u2581the", file.Get("tokenizer.ggml.tokens").AsArray<string>()[278]);
-        Assert.Equal(2 + 9 * 6, file.Tensors.Count);
-        Assert.Equal(15_191_712, file.Tensors.Sum(t => t.ElementCount));
+        Assert.Equal(3 + 9 * 6, file.Tensors.Count);
+        Assert.Equal(15_191_712 + 288 * 32000, file.Tensors.Sum(t => t.ElementCount));
         Assert.Equal([288L, 32000L], file.Tensor("token_embd.weight").Dimensions);
-        Assert.Null(file.TryGetTensor("output.weight"));
+
+        // The tied classifier is written out as its own tensor, so that a LoRA adapter can name it.
+        var embedding = await file.ReadTensorBytesAsync(file.Tensor("token_embd.weight"), TestContext.Current.CancellationToken);
+        Assert.Equal(embedding, await file.ReadTensorBytesAsync(file.Tensor("output.weight"), TestContext.Current.CancellationToken));
     }
 }

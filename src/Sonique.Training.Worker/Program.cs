@@ -1,0 +1,43 @@
+using System.Runtime.InteropServices;
+using Sonique.Training;
+using Sonique.Training.Lora;
+
+if (args.Length != 1 || !File.Exists(args[0]))
+{
+    Console.Error.WriteLine("usage: Sonique.Training.Worker <job.json>");
+    return 2;
+}
+
+using var cancellation = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancellation.Cancel();
+};
+using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    cancellation.Cancel();
+});
+
+var output = Console.Out;
+try
+{
+    var job = TrainingJob.FromJson(await File.ReadAllTextAsync(args[0], cancellation.Token));
+    await LlamaTrainerRun.RunAsync(job, e =>
+    {
+        output.WriteLine(e.ToJson());
+        output.Flush();
+    }, cancellation.Token);
+    return 0;
+}
+catch (OperationCanceledException)
+{
+    Console.Error.WriteLine("training cancelled");
+    return 130;
+}
+catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException or InvalidOperationException or LLama.Exceptions.RuntimeError or UnauthorizedAccessException)
+{
+    Console.Error.WriteLine(e.Message);
+    return 1;
+}

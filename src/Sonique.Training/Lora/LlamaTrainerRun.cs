@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using LLama;
+using LLama.Common;
+using Sonique.Engine.Hashing;
+using Sonique.Gguf;
+using Sonique.Llm.Generation;
+using Sonique.Llm.Lora;
+
+namespace Sonique.Training.Lora;
+
+/// <summary>
+/// One run of the in-process ggml trainer for a <see cref="TrainingJob"/>: tokenise the data with the model's
+/// own vocabulary and chat template, build the graph for the longest example, train (resuming from the latest
+/// checkpoint of the same job), and write the adapter as a GGUF LoRA (and, when asked, the merged model).
+/// </summary>
+public static class LlamaTrainerRun
+{
+    public const string Backend = "llama";
+
+    public static async Task RunAsync(TrainingJob job, Action<TrainingEvent> emit, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(emit);
+        var problems = job.Settings.Problems().ToList();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException($"finetune settings: {string.Join("; ", problems)}");
+        }
+
+        var clock = Stopwatch.StartNew();
+        var shape = LlamaShape.Of(await GgufFile.ReadAsync(job.Model, ct));
+        var maxTokens = Math.Min(job.Settings.MaxSequence ?? shape.ContextLength, shape.ContextLength);
+        LlamaLog.WarningsOnly();
+        List<TrainingExample> train;
+        List<TrainingExample> validation = [];
+        using (var vocabulary = await LLamaWeights.LoadFromFileAsync(new ModelParams(job.Model) { VocabOnly = true }, ct))
+        {
+            var format = ChatFormat.For(job.Template, vocabulary);
+            (train, var skipped) = await ChatExamples.ReadAsync(job.Train, vocabulary, format, maxTokens, ct);
+            if (job.Validation is not null)
+            {
+                (validation, var skippedValidation) = await ChatExamples.ReadAsync(job.Validation, vocabulary, format, maxTokens, ct);
+                skipped.AddRange(skippedValidation);
+            }
+
+            skipped.ForEach(emit);
+        }
+
+        if (train.Count == 0)
+        {
+            throw new InvalidDataException($"'{job.Train}' has no example the trainer can use.");
+        }
+
+        var all = train.Concat(validation).ToList();
+        var window = Math.Min(shape.ContextLength, RoundUp(all.Max(e => e.Tokens.Length), 16));
+        var maxTargets = all.Max(e => e.Targets);
+        var threads = job.Threads ?? Environment.ProcessorCount;
+        using var graph = await LoraTrainingGraph.LoadAsync(job.Model, job.Settings.ToLora(), window, maxTargets, threads, ct);
+        var steps = (train.Count + job.Settings.ExamplesPerStep - 1) / job.Settings.ExamplesPerStep * job.Settings.Epochs;
+        emit(new TrainingEvent(TrainingEvent.Prepared)
+        {
+            Backend = Backend,
+            Device = $"CPU, {threads} threads",
+            Examples = train.Count,
+            ValidationExamples = validation.Count,
+            Parameters = graph.ParameterCount,
+            Window = window,
+            Epochs = job.Settings.Epochs,
+            Steps = steps,
+            Extra = new Dictionary<string, double>
+            {
+                ["compute_mib"] = graph.ComputeBytes / 1048576.0,
+                ["flops_per_window"] = graph.FlopsPerWindow,
+                ["answer_rows"] = graph.MaxTargets,
+                ["tokens_per_epoch"] = train.Sum(e => e.Tokens.Length),
+            },
+        });
+
+        var identity = Identity(job, ct);
+        await new LoraTrainer(graph, job.Settings).TrainAsync(train, validation, job.Checkpoints, identity, emit, ct);
+
+        Directory.CreateDirectory(job.Output);
+        var matrices = graph.ToMatrices();
+        var adapter = Path.Combine(job.Output, TrainingJob.AdapterFile);
+        await LoraAdapterGguf.Build("llama", job.Settings.Alpha, matrices, "sonique-lora").WriteAsync(adapter, ct);
+        if (job.Merge)
+        {
+            await LoraMerge.WriteAsync(job.Model, job.Settings.Alpha, matrices, Path.Combine(job.Output, TrainingJob.MergedFile), ct);
+        }
+
+        emit(new TrainingEvent(TrainingEvent.Done) { Path = adapter, Seconds = clock.Elapsed.TotalSeconds });
+    }
+
+    /// <summary>What a checkpoint must match to be resumed from: the model, the data, the template and the settings.</summary>
+    private static string Identity(TrainingJob job, CancellationToken ct)
+    {
+        var parts = new List<string>
+        {
+            job.Settings.ToJsonText(),
+            job.Template,
+            FileHasher.Hash(job.Model, ct).ToString(),
+            FileHasher.Hash(job.Train, ct).ToString(),
+            job.Validation is null ? "-" : FileHasher.Hash(job.Validation, ct).ToString(),
+        };
+        return ContentHash.Of(string.Join("\n", parts)).ToString();
+    }
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+}

@@ -1,0 +1,494 @@
+using System.Runtime.InteropServices;
+using Sonique.Gguf;
+using Sonique.Training.Ggml;
+using static Sonique.Training.Ggml.GgmlNative;
+
+namespace Sonique.Training.Lora;
+
+/// <summary>
+/// A llama model's forward pass built from ggml's own ops, with LoRA A/B tensors beside the frozen weights, and
+/// ggml's backward pass over it. It never touches llama.cpp's KV cache, whose write op has no backward pass in
+/// this build, so every block's attention and FFN can be trained. One graph holds one window of tokens; the loss
+/// is the cross-entropy of the answer tokens only, picked out before the output matrix so that the vocabulary
+/// projection is paid for answer tokens alone.
+/// </summary>
+public sealed class LoraTrainingGraph : IDisposable
+{
+    private const int F32 = 0;
+    private const int I32 = 26;
+    private const int RopeNormal = 0;
+    private const int GraphSize = 16384;
+
+    /// <summary>The layer number the output projection's LoRA is filed under.</summary>
+    public const int HeadLayer = -1;
+
+    private readonly nint _weights;
+    private readonly nint _compute;
+    private readonly nint _backend;
+    private readonly Handles _h;
+    private Random? _dropoutRandom;
+    private bool _disposed;
+
+    private LoraTrainingGraph(LlamaShape shape, LoraSettings lora, int window, int maxTargets, nint weights, nint compute, nint backend, Handles handles, IReadOnlyList<LoraParameter> parameters)
+    {
+        Shape = shape;
+        Lora = lora;
+        Window = window;
+        MaxTargets = maxTargets;
+        _weights = weights;
+        _compute = compute;
+        _backend = backend;
+        _h = handles;
+        Parameters = parameters;
+        ParameterCount = parameters.Sum(p => p.A.Length + p.B.Length);
+    }
+
+    public LlamaShape Shape { get; }
+
+    public LoraSettings Lora { get; }
+
+    /// <summary>Tokens per window: a longer example cannot be trained on.</summary>
+    public int Window { get; }
+
+    /// <summary>Answer tokens per window: a longer answer cannot be trained on.</summary>
+    public int MaxTargets { get; }
+
+    /// <summary>The adapted weights in a fixed order (by layer, then target); each A then B in the flat vectors.</summary>
+    public IReadOnlyList<LoraParameter> Parameters { get; }
+
+    public int ParameterCount { get; }
+
+    /// <summary>Bytes of ggml memory for activations and gradients.</summary>
+    public long ComputeBytes { get; private init; }
+
+    /// <summary>Matrix-product FLOPs of one forward-and-backward pass over a full window (the work a step does).</summary>
+    public double FlopsPerWindow => TrainingFlops(Shape, Lora, Window, MaxTargets);
+
+    public static async Task<LoraTrainingGraph> LoadAsync(string modelPath, LoraSettings lora, int window, int maxTargets, int threads, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(lora);
+        lora.Validate();
+        ArgumentOutOfRangeException.ThrowIfLessThan(window, 2);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxTargets, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        var model = await GgufFile.ReadAsync(modelPath, ct);
+        var shape = LlamaShape.Of(model);
+        if (shape.KvHeads != shape.Heads)
+        {
+            throw new InvalidDataException($"Model '{modelPath}' uses grouped-query attention ({shape.Heads} heads, {shape.KvHeads} K/V heads); the in-process trainer supports equal counts only (use finetune.backend: peft).");
+        }
+
+        if (window > shape.ContextLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(window), window, $"the window is longer than the model's context of {shape.ContextLength} tokens");
+        }
+
+        maxTargets = Math.Min(maxTargets, window - 1);
+        GgmlLibrary.EnsureBound();
+        var names = BaseWeightNames(shape).ToList();
+        var tensors = names.Select(n => model.TryGetTensor(n) ?? throw new InvalidDataException($"Model '{modelPath}' has no tensor '{n}'.")).ToList();
+        var loraTensors = LoraShapes(shape, lora, model).ToList();
+        var weightBytes = tensors.Sum(t => t.ElementCount * 4 + 64) + loraTensors.Sum(t => ((long)t.In * lora.Rank + (long)lora.Rank * t.Out) * 4 + 128);
+        var weightsCtx = Init(weightBytes + (tensors.Count + 2 * loraTensors.Count + 8) * (long)ggml_tensor_overhead(), noAlloc: false);
+        nint computeCtx = 0;
+        nint backend = 0;
+        try
+        {
+            var weights = new Dictionary<string, nint>(StringComparer.Ordinal);
+            foreach (var tensor in tensors)
+            {
+                ct.ThrowIfCancellationRequested();
+                var values = await model.ReadTensorAsFloatsAsync(tensor, ct);
+                var handle = ggml_new_tensor_2d(weightsCtx, F32, tensor.Dimensions[0], tensor.Dimensions.Count > 1 ? tensor.Dimensions[1] : 1);
+                ggml_set_name(handle, tensor.Name);
+                values.AsSpan().CopyTo(new GgmlTensor(handle, values.Length).Span);
+                weights[tensor.Name] = handle;
+            }
+
+            var parameters = new List<LoraParameter>();
+            foreach (var (layer, target, input, output) in loraTensors)
+            {
+                var a = ggml_new_tensor_2d(weightsCtx, F32, input, lora.Rank);
+                var b = ggml_new_tensor_2d(weightsCtx, F32, lora.Rank, output);
+                ggml_set_name(a, target.WeightName(layer) + ".lora_a");
+                ggml_set_name(b, target.WeightName(layer) + ".lora_b");
+                ggml_set_param(a);
+                ggml_set_param(b);
+                parameters.Add(new LoraParameter(layer, target, input, output, lora.Rank, new GgmlTensor(a, input * lora.Rank), new GgmlTensor(b, lora.Rank * output)));
+            }
+
+            var byName = parameters.ToDictionary(p => (p.Layer, p.Target.Gguf));
+
+            // Measure, then build for real: the graph's memory is known only once ggml has built the backward pass.
+            var measure = Init((long)ggml_tensor_overhead() * GraphSize * 3 + 2 * (long)ggml_graph_overhead_custom(GraphSize, true), noAlloc: true);
+            long needed;
+            try
+            {
+                Build(measure, shape, lora, window, maxTargets, weights, byName);
+                needed = AllocatedBytes(measure);
+            }
+            finally
+            {
+                ggml_free(measure);
+            }
+
+            computeCtx = Init(needed + 2 * (long)ggml_graph_overhead_custom(GraphSize, true) + (1 << 20), noAlloc: false);
+            var handles = Build(computeCtx, shape, lora, window, maxTargets, weights, byName);
+            backend = ggml_backend_cpu_init();
+            if (backend == 0)
+            {
+                throw new InvalidOperationException("ggml's CPU backend did not start.");
+            }
+
+            ggml_backend_cpu_set_n_threads(backend, threads);
+            return new LoraTrainingGraph(shape, lora, window, maxTargets, weightsCtx, computeCtx, backend, handles, parameters) { ComputeBytes = needed };
+        }
+        catch
+        {
+            if (backend != 0)
+            {
+                ggml_backend_free(backend);
+            }
+
+            if (computeCtx != 0)
+            {
+                ggml_free(computeCtx);
+            }
+
+            ggml_free(weightsCtx);
+            throw;
+        }
+    }
+
+    /// <summary>Dropout noise drawn from <paramref name="random"/> on every following pass with <c>train</c>; null
+    /// turns it off (validation).</summary>
+    public void SetDropoutRandom(Random? random) => _dropoutRandom = random;
+
+    /// <summary>The loss of <paramref name="example"/>: mean cross-entropy per answer token (no gradients).</summary>
+    public float Loss(TrainingExample example)
+    {
+        SetInputs(example, dropout: false);
+        Compute(_h.Forward);
+        return ReadLoss(example);
+    }
+
+    /// <summary>
+    /// Forward and backward over <paramref name="example"/>; returns its mean loss per answer token. The gradients
+    /// of the summed token losses are added, times <paramref name="factor"/>, to <paramref name="accumulator"/>.
+    /// </summary>
+    public unsafe float LossAndGradients(TrainingExample example, Span<float> accumulator, float factor)
+    {
+        if (accumulator.Length != ParameterCount)
+        {
+            throw new ArgumentException($"the accumulator holds {accumulator.Length} values, not {ParameterCount}", nameof(accumulator));
+        }
+
+        SetInputs(example, dropout: _dropoutRandom is not null);
+        ggml_graph_reset(_h.Backward);
+        Compute(_h.Backward);
+        // The graph's loss is a mean over all MaxTargets rows; its gradient times MaxTargets is the summed loss's.
+        var scale = factor * MaxTargets;
+        var offset = 0;
+        foreach (var parameter in Parameters)
+        {
+            foreach (var tensor in new[] { parameter.A, parameter.B })
+            {
+                var grad = ggml_graph_get_grad(_h.Backward, tensor.Handle);
+                var target = accumulator.Slice(offset, tensor.Length);
+                if (grad != 0)
+                {
+                    var values = new ReadOnlySpan<float>((void*)ggml_get_data(grad), tensor.Length);
+                    for (var i = 0; i < values.Length; i++)
+                    {
+                        target[i] += scale * values[i];
+                    }
+                }
+
+                offset += tensor.Length;
+            }
+        }
+
+        return ReadLoss(example);
+    }
+
+    public void ReadParameters(Span<float> into) => Copy(into, toGraph: false);
+
+    public unsafe void WriteParameters(ReadOnlySpan<float> values)
+    {
+        fixed (float* p = values)
+        {
+            Copy(new Span<float>(p, values.Length), toGraph: true);
+        }
+    }
+
+    /// <summary>The trained update of every adapted weight, in the row-major layout peft and the GGUF LoRA share.</summary>
+    public IReadOnlyList<Sonique.Llm.Lora.LoraMatrices> ToMatrices() =>
+        Parameters.Select(p => new Sonique.Llm.Lora.LoraMatrices(p.Target.WeightName(p.Layer), p.Input, p.Output, p.Rank, p.A.Span.ToArray(), p.B.Span.ToArray())).ToList();
+
+    /// <summary>Matrix-product FLOPs of forward and backward (activation gradients for frozen weights, both for LoRA).</summary>
+    public static double TrainingFlops(LlamaShape s, LoraSettings lora, int window, int answerRows)
+    {
+        double t = window;
+        double linear = 0;
+        var headUpdate = lora.Targets.Contains(LoraTarget.Head) ? 2.0 * (s.Embedding + s.Vocabulary) * lora.Rank * answerRows * 3 : 0;
+        foreach (var target in LoraTarget.All)
+        {
+            var (input, output) = target.Gguf switch
+            {
+                "ffn_gate" or "ffn_up" => (s.Embedding, s.FeedForward),
+                "ffn_down" => (s.FeedForward, s.Embedding),
+                _ => (s.Embedding, s.Embedding),
+            };
+            linear += 2.0 * input * output * t * 2; // forward, and the input's gradient
+            if (lora.Targets.Contains(target))
+            {
+                linear += 2.0 * (input + output) * lora.Rank * t * 3; // forward, input gradient, weight gradient
+            }
+        }
+
+        var attention = 2.0 * 2 * t * t * s.Embedding * 3; // QK^T and AV, forward and two gradients
+        var head = 2.0 * s.Embedding * s.Vocabulary * answerRows * 2;
+        return (s.Layers * (linear + attention)) + head + headUpdate;
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        ggml_backend_free(_backend);
+        ggml_free(_compute);
+        ggml_free(_weights);
+    }
+
+    private void Copy(Span<float> flat, bool toGraph)
+    {
+        if (flat.Length != ParameterCount)
+        {
+            throw new ArgumentException($"LoRA parameters are {ParameterCount} values, not {flat.Length}");
+        }
+
+        var offset = 0;
+        foreach (var parameter in Parameters)
+        {
+            foreach (var tensor in new[] { parameter.A, parameter.B })
+            {
+                var slice = flat.Slice(offset, tensor.Length);
+                if (toGraph)
+                {
+                    slice.CopyTo(tensor.Span);
+                }
+                else
+                {
+                    tensor.Span.CopyTo(slice);
+                }
+
+                offset += tensor.Length;
+            }
+        }
+    }
+
+    private unsafe void SetInputs(TrainingExample example, bool dropout)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (example.Tokens.Length > Window)
+        {
+            throw new ArgumentException($"example '{example.Id}' has {example.Tokens.Length} tokens; the training window holds {Window}");
+        }
+
+        if (example.AnswerStart < 1 || example.Targets < 1 || example.Targets > MaxTargets)
+        {
+            throw new ArgumentException($"example '{example.Id}' has {example.Targets} answer tokens after {example.AnswerStart} prompt tokens; the graph takes 1 to {MaxTargets} after at least one");
+        }
+
+        var tokens = Ints(_h.Tokens, Window);
+        tokens.Clear();
+        example.Tokens.CopyTo(tokens);
+        var positions = Ints(_h.Positions, Window);
+        for (var i = 0; i < positions.Length; i++)
+        {
+            positions[i] = i;
+        }
+
+        var rows = Ints(_h.TargetRows, MaxTargets);
+        rows.Clear();
+        var labels = new Span<float>((void*)ggml_get_data(_h.Labels), Shape.Vocabulary * MaxTargets);
+        labels.Clear();
+        for (var k = 0; k < example.Targets; k++)
+        {
+            var token = example.Tokens[example.AnswerStart + k];
+            if ((uint)token >= (uint)Shape.Vocabulary)
+            {
+                throw new ArgumentException($"example '{example.Id}' has token {token}, outside the vocabulary of {Shape.Vocabulary}");
+            }
+
+            rows[k] = example.AnswerStart - 1 + k;
+            labels[(k * Shape.Vocabulary) + token] = 1f;
+        }
+
+        foreach (var mask in _h.DropoutMasks)
+        {
+            var values = new Span<float>((void*)ggml_get_data(mask.Handle), mask.Length);
+            if (!dropout || _dropoutRandom is null)
+            {
+                values.Fill(1f);
+                continue;
+            }
+
+            var keep = 1f / (1f - Lora.Dropout);
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = _dropoutRandom.NextSingle() < Lora.Dropout ? 0f : keep;
+            }
+        }
+    }
+
+    private unsafe float ReadLoss(TrainingExample example) => *(float*)ggml_get_data(_h.Loss) * MaxTargets / example.Targets;
+
+    private void Compute(nint graph)
+    {
+        var status = ggml_backend_graph_compute(_backend, graph);
+        if (status != 0)
+        {
+            throw new InvalidOperationException($"ggml could not compute the training graph (status {status}).");
+        }
+    }
+
+    private static unsafe Span<int> Ints(nint tensor, int count) => new((void*)ggml_get_data(tensor), count);
+
+    private static nint Init(long bytes, bool noAlloc)
+    {
+        var ctx = ggml_init(new InitParams { MemSize = (nuint)bytes, MemBuffer = 0, NoAlloc = noAlloc ? (byte)1 : (byte)0 });
+        return ctx != 0 ? ctx : throw new InsufficientMemoryException($"ggml could not reserve {bytes / (1 << 20)} MiB.");
+    }
+
+    private static long AllocatedBytes(nint ctx)
+    {
+        long total = 0;
+        for (var t = ggml_get_first_tensor(ctx); t != 0; t = ggml_get_next_tensor(ctx, t))
+        {
+            total += ((long)ggml_nbytes(t) + 15) / 16 * 16 + (long)ggml_tensor_overhead();
+        }
+
+        return total;
+    }
+
+    private static IEnumerable<string> BaseWeightNames(LlamaShape shape)
+    {
+        yield return "token_embd.weight";
+        yield return "output_norm.weight";
+        if (!shape.TiedOutput)
+        {
+            yield return "output.weight";
+        }
+
+        for (var layer = 0; layer < shape.Layers; layer++)
+        {
+            yield return $"blk.{layer}.attn_norm.weight";
+            yield return $"blk.{layer}.ffn_norm.weight";
+            foreach (var target in LoraTarget.All)
+            {
+                yield return target.WeightName(layer);
+            }
+        }
+    }
+
+    private static IEnumerable<(int Layer, LoraTarget Target, int In, int Out)> LoraShapes(LlamaShape shape, LoraSettings lora, GgufFile model)
+    {
+        for (var layer = 0; layer < shape.Layers; layer++)
+        {
+            foreach (var target in lora.Targets.Where(t => !t.IsHead))
+            {
+                var weight = model.Tensor(target.WeightName(layer));
+                yield return (layer, target, checked((int)weight.Dimensions[0]), checked((int)weight.Dimensions[1]));
+            }
+        }
+
+        if (lora.Targets.Contains(LoraTarget.Head))
+        {
+            yield return (HeadLayer, LoraTarget.Head, shape.Embedding, shape.Vocabulary);
+        }
+    }
+
+    private static Handles Build(nint ctx, LlamaShape s, LoraSettings lora, int window, int maxTargets, Dictionary<string, nint> w, Dictionary<(int, string), LoraParameter> adapted)
+    {
+        var tokens = ggml_new_tensor_1d(ctx, I32, window);
+        var positions = ggml_new_tensor_1d(ctx, I32, window);
+        var rows = ggml_new_tensor_1d(ctx, I32, maxTargets);
+        var labels = ggml_new_tensor_2d(ctx, F32, s.Vocabulary, maxTargets);
+        var masks = new List<GgmlTensor>();
+        var hd = s.HeadSize;
+
+        nint Linear(nint x, int layer, LoraTarget target, nint? weight = null)
+        {
+            var y = ggml_mul_mat(ctx, weight ?? w[target.WeightName(layer)], x);
+            if (!adapted.TryGetValue((layer, target.Gguf), out var p))
+            {
+                return y;
+            }
+
+            var input = x;
+            if (lora.Dropout > 0)
+            {
+                var columns = target.IsHead ? maxTargets : window;
+                var mask = ggml_new_tensor_2d(ctx, F32, p.Input, columns);
+                masks.Add(new GgmlTensor(mask, p.Input * columns));
+                input = ggml_mul(ctx, x, mask);
+            }
+
+            var update = ggml_mul_mat(ctx, p.B.Handle, ggml_mul_mat(ctx, p.A.Handle, input));
+            return ggml_add(ctx, y, ggml_scale(ctx, update, lora.Scale));
+        }
+
+        nint Norm(nint x, string weight) => ggml_mul(ctx, ggml_rms_norm(ctx, x, s.RmsEpsilon), w[weight]);
+
+        nint Rope(nint x) => ggml_rope_ext(ctx, ggml_reshape_3d(ctx, x, hd, s.Heads, window), positions, 0, s.RopeDimensions, RopeNormal, s.ContextLength,
+            s.RopeFrequencyBase, 1f, 0f, 1f, 32f, 1f);
+
+        var q = LoraTarget.All[0];
+        var k = LoraTarget.All[1];
+        var v = LoraTarget.All[2];
+        var o = LoraTarget.All[3];
+        var gate = LoraTarget.All[4];
+        var up = LoraTarget.All[5];
+        var down = LoraTarget.All[6];
+        var x = ggml_get_rows(ctx, w["token_embd.weight"], tokens);
+        for (var layer = 0; layer < s.Layers; layer++)
+        {
+            var h = Norm(x, $"blk.{layer}.attn_norm.weight");
+            var queries = ggml_cont(ctx, ggml_permute(ctx, Rope(Linear(h, layer, q)), 0, 2, 1, 3));
+            var keys = ggml_cont(ctx, ggml_permute(ctx, Rope(Linear(h, layer, k)), 0, 2, 1, 3));
+            var values = ggml_cont(ctx, ggml_permute(ctx, ggml_reshape_3d(ctx, Linear(h, layer, v), hd, s.Heads, window), 1, 2, 0, 3));
+            var scores = ggml_soft_max_ext(ctx, ggml_diag_mask_inf(ctx, ggml_mul_mat(ctx, keys, queries), 0), 0, 1f / MathF.Sqrt(hd), 0f);
+            var attended = ggml_cont_2d(ctx, ggml_permute(ctx, ggml_mul_mat(ctx, values, scores), 0, 2, 1, 3), s.Embedding, window);
+            x = ggml_add(ctx, x, Linear(attended, layer, o));
+            h = Norm(x, $"blk.{layer}.ffn_norm.weight");
+            var gated = ggml_mul(ctx, ggml_silu(ctx, Linear(h, layer, gate)), Linear(h, layer, up));
+            x = ggml_add(ctx, x, Linear(gated, layer, down));
+        }
+
+        var final = ggml_get_rows(ctx, Norm(x, "output_norm.weight"), rows);
+        var logits = Linear(final, HeadLayer, LoraTarget.Head, w[s.TiedOutput ? "token_embd.weight" : "output.weight"]);
+        var loss = ggml_cross_entropy_loss(ctx, logits, labels);
+        ggml_set_loss(loss);
+        var forward = ggml_new_graph_custom(ctx, GraphSize, true);
+        ggml_build_forward_expand(forward, loss);
+        var backward = ggml_graph_dup(ctx, forward, true);
+        ggml_build_backward_expand(ctx, backward, 0);
+        return new Handles(tokens, positions, rows, labels, masks, loss, forward, backward);
+    }
+
+    private sealed record Handles(nint Tokens, nint Positions, nint TargetRows, nint Labels, IReadOnlyList<GgmlTensor> DropoutMasks, nint Loss, nint Forward, nint Backward);
+}
+
+/// <summary>A ggml tensor of F32 values that the trainer reads and writes.</summary>
+public readonly unsafe record struct GgmlTensor(nint Handle, int Length)
+{
+    public Span<float> Span => new((void*)GgmlNative.ggml_get_data(Handle), Length);
+}
+
+/// <summary>The LoRA pair of one adapted weight: A ggml [in, rank], B ggml [rank, out].</summary>
+public sealed record LoraParameter(int Layer, LoraTarget Target, int Input, int Output, int Rank, GgmlTensor A, GgmlTensor B);

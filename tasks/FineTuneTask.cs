@@ -1,0 +1,53 @@
+using Sonique.Build.Frosting;
+using Sonique.Build.Host;
+using Sonique.Engine;
+using Sonique.Llm.BaseModels;
+using Sonique.Training;
+
+namespace Sonique.Build.Tasks;
+
+/// <summary>
+/// A LoRA of the base model on the train split, with validation loss each epoch: by the in-process ggml trainer
+/// (CPU) or the Python peft trainer (GPU). Checkpoints outlive a killed run in cache/finetune, so a rerun resumes.
+/// </summary>
+[TaskName("FineTune")]
+[TaskDescription("Train a LoRA adapter on the train split (finetune.backend llama or peft) into artifacts/finetune/")]
+[IsDependentOn(typeof(PairTask))]
+[IsDependentOn(typeof(BaseModelTask))]
+public sealed class FineTuneTask : StageTask
+{
+    public override StageDefinition Define(SoniqueContext context)
+    {
+        var config = context.Config.FineTune;
+        var model = context.Config.BaseModel;
+        var parameters = new Dictionary<string, string>(config.Parameters())
+        {
+            // The template shapes every training sequence.
+            ["template"] = context.Config.Generate.Template,
+        };
+        return new UnitStage("FineTune", version: 1)
+        {
+            Inputs = [ArtifactPaths.PairsFile("train.jsonl"), ArtifactPaths.PairsFile("validation.jsonl"), ArtifactPaths.BaseModelManifest, .. model.IsConfigured ? Array.Empty<string>() : [ArtifactPaths.Stories15M]],
+            Parameters = model.IsConfigured ? ModelFiles.Stamped(parameters, Path.GetFullPath(model.Model!, context.Workspace.Root)) : parameters,
+            Outputs = [ArtifactPaths.FineTune + "/"],
+            Run = async (run, ct) =>
+            {
+                var manifest = await BaseModelManifest.ReadAsync(context.Workspace.Resolve(ArtifactPaths.BaseModelManifest), ct);
+                var job = new TrainingJob
+                {
+                    Model = manifest.Resolve(context.Workspace.Root),
+                    Train = context.Workspace.Resolve(ArtifactPaths.PairsFile("train.jsonl")),
+                    Validation = context.Workspace.Resolve(ArtifactPaths.PairsFile("validation.jsonl")),
+                    Template = context.Config.Generate.Template,
+                    Output = run.Output(0),
+                    Checkpoints = context.Workspace.Resolve(ArtifactPaths.FineTuneCheckpoints),
+                    Settings = config.ToSettings(),
+                    Threads = config.Threads,
+                    Merge = config.Merge,
+                };
+                using var progress = TrainingProgress.ForThisConsole("FineTune");
+                await FineTuneRun.RunAsync(job, config.IsPeft ? config.Peft.ToRunner(context.Workspace.Root) : null, progress.On, ct);
+            },
+        };
+    }
+}
