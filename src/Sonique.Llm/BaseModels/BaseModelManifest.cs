@@ -30,7 +30,22 @@ public sealed record BaseModelManifest(string Path, string Name, string Architec
         var architecture = file.Architecture ?? throw new InvalidDataException($"The base model '{path}' has no general.architecture: it is not a language model GGUF.");
         var context = file.TryGet($"{architecture}.context_length")?.AsInt64() ?? 0;
         var name = file.TryGet("general.name")?.Raw as string ?? System.IO.Path.GetFileNameWithoutExtension(path);
-        return new BaseModelManifest(recordedPath, name, architecture, (int)context, file.Tensors.Sum(t => t.ElementCount), source);
+        var parameters = file.Tensors.Sum(t => t.ElementCount) - (await IsTiedCopyAsync(file, cancellationToken) ? file.Tensor("output.weight").ElementCount : 0);
+        return new BaseModelManifest(recordedPath, name, architecture, (int)context, parameters, source);
+    }
+
+    /// <summary>Whether output.weight is the embedding written out again (a tied classifier): it counts once.</summary>
+    private static async Task<bool> IsTiedCopyAsync(GgufFile file, CancellationToken cancellationToken)
+    {
+        if (file.TryGetTensor("output.weight") is not { } output || file.TryGetTensor("token_embd.weight") is not { } embedding
+            || output.Type != embedding.Type || !output.Dimensions.SequenceEqual(embedding.Dimensions))
+        {
+            return false;
+        }
+
+        var a = await file.ReadTensorBytesAsync(output, cancellationToken);
+        var b = await file.ReadTensorBytesAsync(embedding, cancellationToken);
+        return a.AsSpan().SequenceEqual(b);
     }
 
     public async Task WriteAsync(string path, CancellationToken cancellationToken)

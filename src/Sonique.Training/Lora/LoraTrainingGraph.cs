@@ -317,6 +317,9 @@ public sealed class LoraTrainingGraph : IDisposable
         rows.Clear();
         var labels = new Span<float>((void*)ggml_get_data(_h.Labels), Shape.Vocabulary * MaxTargets);
         labels.Clear();
+        var answerRows = new Span<float>((void*)ggml_get_data(_h.AnswerRows), MaxTargets);
+        answerRows.Clear();
+        answerRows[..example.Targets].Fill(1f);
         for (var k = 0; k < example.Targets; k++)
         {
             var token = example.Tokens[example.AnswerStart + k];
@@ -419,6 +422,7 @@ public sealed class LoraTrainingGraph : IDisposable
         var positions = ggml_new_tensor_1d(ctx, I32, window);
         var rows = ggml_new_tensor_1d(ctx, I32, maxTargets);
         var labels = ggml_new_tensor_2d(ctx, F32, s.Vocabulary, maxTargets);
+        var answerRows = ggml_new_tensor_2d(ctx, F32, 1, maxTargets);
         var masks = new List<GgmlTensor>();
         var hd = s.HeadSize;
 
@@ -472,16 +476,19 @@ public sealed class LoraTrainingGraph : IDisposable
 
         var final = ggml_get_rows(ctx, Norm(x, "output_norm.weight"), rows);
         var logits = Linear(final, HeadLayer, LoraTarget.Head, w[s.TiedOutput ? "token_embd.weight" : "output.weight"]);
-        var loss = ggml_cross_entropy_loss(ctx, logits, labels);
+        // ggml's cross-entropy gradient is softmax - label per row, which assumes every row has a label: the unused
+        // answer rows are zeroed before it, so their gradient is zeroed too and their loss is nil.
+        var used = ggml_mul(ctx, logits, answerRows);
+        var loss = ggml_cross_entropy_loss(ctx, used, labels);
         ggml_set_loss(loss);
         var forward = ggml_new_graph_custom(ctx, GraphSize, true);
         ggml_build_forward_expand(forward, loss);
         var backward = ggml_graph_dup(ctx, forward, true);
         ggml_build_backward_expand(ctx, backward, 0);
-        return new Handles(tokens, positions, rows, labels, masks, loss, forward, backward);
+        return new Handles(tokens, positions, rows, labels, answerRows, masks, loss, forward, backward);
     }
 
-    private sealed record Handles(nint Tokens, nint Positions, nint TargetRows, nint Labels, IReadOnlyList<GgmlTensor> DropoutMasks, nint Loss, nint Forward, nint Backward);
+    private sealed record Handles(nint Tokens, nint Positions, nint TargetRows, nint Labels, nint AnswerRows, IReadOnlyList<GgmlTensor> DropoutMasks, nint Loss, nint Forward, nint Backward);
 }
 
 /// <summary>A ggml tensor of F32 values that the trainer reads and writes.</summary>
