@@ -159,7 +159,7 @@ public sealed class PeftConfig
     public bool? Bf16 { get; set; }
 
     public PeftRunner ToRunner(string workspaceRoot) =>
-        new(Runner, Python, Docker, Image, Model is null ? "" : Path.GetFullPath(Model, workspaceRoot));
+        new(Runner, Python, Docker, Image, Model is null ? "" : Directory.Exists(Path.Combine(workspaceRoot, Model)) ? Path.GetFullPath(Model, workspaceRoot) : Model);
 
     internal IEnumerable<string> Problems(bool used)
     {

@@ -36,6 +36,8 @@ public sealed class SoniqueConfig
 
     public PairConfig Pair { get; set; } = new();
 
+    /// <summary>"finetune" in the profile, as the stage is called on the command line (not "fine_tune").</summary>
+    [YamlMember(Alias = "finetune")]
     public FineTuneConfig FineTune { get; set; } = new();
 
     public static SoniqueConfig Load(string? path)

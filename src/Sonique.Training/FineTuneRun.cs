@@ -35,11 +35,12 @@ public static class FineTuneRun
             if (peft is null)
             {
                 var (executable, arguments) = TrainerProcess.Worker(jobFile);
-                await TrainerProcess.RunAsync("ggml LoRA", executable, arguments, null, Record, ct);
+                // A failed assertion would otherwise attach gdb for a backtrace: slow, and no use to the user.
+                await TrainerProcess.RunAsync("ggml LoRA", executable, arguments, null, Record, ct, new Dictionary<string, string?> { ["GGML_NO_BACKTRACE"] = "1" });
             }
             else
             {
-                await peft.RunAsync(job, jobFile, Record, ct);
+                await peft.RunAsync(job, Record, ct);
             }
         }
 

@@ -93,6 +93,7 @@ public static class TrainerProcess
     private sealed class BoundedLog(int capacity)
     {
         private readonly Queue<string> _lines = new();
+        private string? _cause;
 
         public void Add(string line)
         {
@@ -103,6 +104,11 @@ public static class TrainerProcess
 
             lock (_lines)
             {
+                if (_cause is null && (line.Contains("GGML_ASSERT", StringComparison.Ordinal) || line.Contains("Error", StringComparison.Ordinal)))
+                {
+                    _cause = line.Trim();
+                }
+
                 _lines.Enqueue(line.Trim());
                 if (_lines.Count > capacity)
                 {
@@ -111,11 +117,18 @@ public static class TrainerProcess
             }
         }
 
+        /// <summary>The line that says what went wrong (a failed assertion, an error), then the last few.</summary>
         public string Tail(int lines)
         {
             lock (_lines)
             {
-                return _lines.Count == 0 ? "(it printed nothing)" : string.Join(" | ", _lines.TakeLast(lines));
+                if (_lines.Count == 0)
+                {
+                    return "(it printed nothing)";
+                }
+
+                var last = _lines.TakeLast(lines).ToList();
+                return string.Join(" | ", _cause is null || last.Contains(_cause) ? last : [_cause, "...", .. last]);
             }
         }
     }

@@ -36,6 +36,32 @@ public sealed class ConfigTests : IDisposable
         Assert.Equal(defaults.Generate.Parameters(), example.Generate.Parameters());
         Assert.False(example.BaseModel.IsConfigured);
         Assert.Equal(defaults.BaseModel.GgmlType, example.BaseModel.GgmlType);
+        Assert.Equal(defaults.FineTune.Parameters(), example.FineTune.Parameters());
+        Assert.Equal(defaults.FineTune.Peft.Runner, example.FineTune.Peft.Runner);
+    }
+
+    [Fact]
+    public void The_finetune_section_overrides_its_preset_and_bad_values_are_named()
+    {
+        var config = Load("""
+            finetune: {preset: sonique, epochs: 1, targets: [q_proj, v_proj], peft: {four_bit: false}}
+            """);
+
+        var settings = config.FineTune.ToSettings();
+        Assert.Equal(256, settings.Rank);
+        Assert.Equal(128, settings.Alpha);
+        Assert.Equal(2e-4, settings.LearningRate);
+        Assert.Equal(1, settings.Epochs);
+        Assert.Equal(6, settings.ExamplesPerStep);
+        Assert.False(settings.FourBit);
+        Assert.Equal(["attn_q", "attn_v"], settings.ToLora().Targets.Select(t => t.Gguf));
+
+        var error = Assert.Throws<InvalidDataException>(() => Load("finetune: {backend: jax, rank: 0, targets: [wq], peft: {runner: podman}}"));
+        Assert.Contains("finetune.backend 'jax'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("finetune.rank must be at least 1", error.Message, StringComparison.Ordinal);
+        Assert.Contains("wq unknown", error.Message, StringComparison.Ordinal);
+        Assert.Contains("finetune.peft.runner 'podman'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("finetune.peft.model", Assert.Throws<InvalidDataException>(() => Load("finetune: {backend: peft}")).Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -64,7 +64,7 @@ public static partial class PeftAdapterGguf
         }
 
         var matrices = new List<LoraMatrices>();
-        foreach (var (name, (a, b, target, layer)) in pairs.OrderBy(p => p.Value.Layer).ThenBy(p => LoraTarget.All.Append(LoraTarget.Head).ToList().IndexOf(p.Value.Target)))
+        foreach (var (name, (a, b, target, layer)) in pairs.OrderBy(p => p.Value.Target.IsHead).ThenBy(p => p.Value.Layer).ThenBy(p => LoraTarget.All.Append(LoraTarget.Head).ToList().IndexOf(p.Value.Target)))
         {
             if (a is null || b is null || a.Shape.Count != 2 || b.Shape.Count != 2 || a.Shape[0] != rank || b.Shape[1] != rank)
             {

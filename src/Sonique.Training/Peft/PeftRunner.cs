@@ -19,41 +19,88 @@ public sealed record PeftRunner(string Runner, string Python, string Docker, str
 
     public bool InDocker => Runner.Equals("docker", StringComparison.OrdinalIgnoreCase);
 
-    public async Task RunAsync(TrainingJob job, string jobFile, Action<TrainingEvent> emit, CancellationToken ct)
+    public async Task RunAsync(TrainingJob job, Action<TrainingEvent> emit, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(job);
         var output = Path.GetFullPath(job.Output);
-        var data = Directory.CreateDirectory(Path.Combine(output, "data")).FullName;
-        File.Copy(job.Train, Path.Combine(data, "train.jsonl"), overwrite: true);
-        if (job.Validation is not null)
-        {
-            File.Copy(job.Validation, Path.Combine(data, "validation.jsonl"), overwrite: true);
-        }
+        var modelIsFolder = Directory.Exists(Model);
 
-        // Paths as the trainer sees them: the container mounts the output folder at /job and the model at /model.
-        var root = InDocker ? "/job" : output;
-        var model = InDocker ? "/model" : Model;
-        var peftJob = new JsonObject
-        {
-            ["model"] = model,
-            ["train"] = $"{root}/data/train.jsonl",
-            ["validation"] = job.Validation is null ? null : $"{root}/data/validation.jsonl",
-            ["template"] = job.Template,
-            ["output"] = $"{root}/{AdapterFolder}",
-            ["checkpoints"] = $"{root}/checkpoints",
-            ["settings"] = JsonNode.Parse(JsonSerializer.Serialize(job.Settings, SnakeCase)),
-        };
-        var peftJobFile = Path.Combine(output, "peft-job.json");
-        await File.WriteAllTextAsync(peftJobFile, peftJob.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), ct);
+        var checkpoints = Directory.CreateDirectory(job.Checkpoints).FullName;
 
+        // Paths as the trainer sees them: the container mounts the output folder at /job, the checkpoints (kept
+        // between runs) at /checkpoints and a model folder at /model.
+        await PrepareAsync(job, InDocker && modelIsFolder ? "/model" : Model, InDocker ? "/job" : output, InDocker ? "/checkpoints" : checkpoints, emit, ct);
         var (executable, arguments) = InDocker
-            ? (Docker, (IReadOnlyList<string>)["run", "--rm", "--gpus", "all", "-v", $"{output}:/job", "-v", $"{Path.GetFullPath(Model)}:/model:ro", Image, "python", "/app/sonique_peft.py", "--job", "/job/peft-job.json"])
-            : (Python, [Script, "--job", peftJobFile]);
+            ? (Docker, (IReadOnlyList<string>)["run", "--rm", "--gpus", "all", "-v", $"{output}:/job", "-v", $"{checkpoints}:/checkpoints", .. modelIsFolder ? new[] { "-v", $"{Model}:/model:ro" } : [], Image, "python", "/app/sonique_peft.py", "--job", "/job/" + JobFile])
+            : (Python, [Script, "--job", Path.Combine(output, JobFile)]);
         await TrainerProcess.RunAsync("peft", executable, arguments, output, emit, ct, new Dictionary<string, string?> { ["PYTHONUNBUFFERED"] = "1" });
 
         var adapter = Path.Combine(output, AdapterFolder);
         await PeftAdapterGguf.ConvertAsync(adapter, Path.Combine(output, TrainingJob.AdapterFile), job.Model, ct);
     }
 
+    public const string JobFile = "peft-job.json";
+
+    /// <summary>
+    /// Writes the trainer's job into the output folder: the token ids (<see cref="TokenizeAsync"/>) under data/, and
+    /// peft-job.json naming them, the model and the settings, with paths under <paramref name="root"/> (the output
+    /// folder as the trainer sees it). Returns the job file's path.
+    /// </summary>
+    public static async Task<string> PrepareAsync(TrainingJob job, string model, string root, string checkpoints, Action<TrainingEvent> emit, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var output = Path.GetFullPath(job.Output);
+        var hasValidation = await TokenizeAsync(job, Directory.CreateDirectory(Path.Combine(output, "data")).FullName, emit, ct);
+        var peftJob = new JsonObject
+        {
+            ["model"] = model,
+            ["train"] = $"{root}/data/{TrainTokens}",
+            ["validation"] = hasValidation ? $"{root}/data/{ValidationTokens}" : null,
+            ["template"] = job.Template,
+            ["output"] = $"{root}/{AdapterFolder}",
+            ["checkpoints"] = checkpoints,
+            ["settings"] = JsonNode.Parse(JsonSerializer.Serialize(job.Settings, SnakeCase)),
+        };
+        var path = Path.Combine(output, JobFile);
+        await File.WriteAllTextAsync(path, peftJob.ToJsonString(Indented), ct);
+        return path;
+    }
+
+    public const string TrainTokens = "train.tokens.jsonl";
+    public const string ValidationTokens = "validation.tokens.jsonl";
+
+    /// <summary>
+    /// The examples as token ids, rendered and tokenised by the code the ggml trainer and generation use (the GGUF's
+    /// vocabulary, llama.cpp's chat template), so the Python side trains on exactly the tokens inference sees.
+    /// Returns whether there is a validation split.
+    /// </summary>
+    public static async Task<bool> TokenizeAsync(TrainingJob job, string folder, Action<TrainingEvent> emit, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(emit);
+        var shape = Lora.LlamaShape.Of(await Sonique.Gguf.GgufFile.ReadAsync(job.Model, ct));
+        var maxTokens = job.Settings.MaxSequence ?? shape.ContextLength;
+        Sonique.Llm.Generation.LlamaLog.WarningsOnly();
+        using var vocabulary = await LLama.LLamaWeights.LoadFromFileAsync(new LLama.Common.ModelParams(job.Model) { VocabOnly = true }, ct);
+        var format = Sonique.Llm.Generation.ChatFormat.For(job.Template, vocabulary);
+        async Task WriteAsync(string source, string name)
+        {
+            var (examples, skipped) = await ChatExamples.ReadAsync(source, vocabulary, format, maxTokens, ct);
+            skipped.ForEach(emit);
+            var lines = examples.Select(e => JsonSerializer.Serialize(new { id = e.Id, input_ids = e.Tokens, answer_start = e.AnswerStart }));
+            await File.WriteAllLinesAsync(Path.Combine(folder, name), lines, ct);
+        }
+
+        await WriteAsync(job.Train, TrainTokens);
+        if (job.Validation is null)
+        {
+            return false;
+        }
+
+        await WriteAsync(job.Validation, ValidationTokens);
+        return true;
+    }
+
     private static readonly JsonSerializerOptions SnakeCase = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 }
