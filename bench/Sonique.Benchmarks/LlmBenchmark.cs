@@ -126,7 +126,7 @@ internal static class LlmBenchmark
             + Table(["work", "prompt tokens (mean)", "answer tokens", "wall s", "tokens/s", "prompts/s"], rows) + "\n";
     }
 
-    private static string Description(int i) =>
+    internal static string Description(int i) =>
         Invariant($"A softly lit scene in vivid {Colours[i % Colours.Length]} and {Colours[(i + 3) % Colours.Length]}, dominated by {Colours[i % Colours.Length]}. Movement within shots is steady. The pace is moderate: {3 + i % 5} cuts in 16 seconds, shots of about {16.0 / (4 + i % 5):F1} seconds.");
 
     /// <summary>Seconds of the fastest of <see cref="Rounds"/> runs of each piece of work, the pieces taking turns,

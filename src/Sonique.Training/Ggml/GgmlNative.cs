@@ -66,6 +66,16 @@ internal static partial class GgmlNative
     [LibraryImport(Base)] public static partial int ggml_graph_n_nodes(nint graph);
 
     [LibraryImport(Base)] public static partial int ggml_backend_graph_compute(nint backend, nint graph);
+
+    /// <summary>Computes <paramref name="graph"/>; a failure (ggml_status other than success) is an exception.</summary>
+    public static void Compute(nint backend, nint graph)
+    {
+        var status = ggml_backend_graph_compute(backend, graph);
+        if (status != 0)
+        {
+            throw new InvalidOperationException($"ggml could not compute the graph (status {status}).");
+        }
+    }
     [LibraryImport(Base)] public static partial void ggml_backend_free(nint backend);
     [LibraryImport(Cpu)] public static partial nint ggml_backend_cpu_init();
     [LibraryImport(Cpu)] public static partial void ggml_backend_cpu_set_n_threads(nint backend, int threads);

@@ -351,14 +351,7 @@ public sealed class LoraTrainingGraph : IDisposable
 
     private unsafe float ReadLoss(TrainingExample example) => *(float*)ggml_get_data(_h.Loss) * MaxTargets / example.Targets;
 
-    private void Compute(nint graph)
-    {
-        var status = ggml_backend_graph_compute(_backend, graph);
-        if (status != 0)
-        {
-            throw new InvalidOperationException($"ggml could not compute the training graph (status {status}).");
-        }
-    }
+    private void Compute(nint graph) => GgmlNative.Compute(_backend, graph);
 
     private static unsafe Span<int> Ints(nint tensor, int count) => new((void*)ggml_get_data(tensor), count);
 
@@ -489,12 +482,6 @@ public sealed class LoraTrainingGraph : IDisposable
     }
 
     private sealed record Handles(nint Tokens, nint Positions, nint TargetRows, nint Labels, nint AnswerRows, IReadOnlyList<GgmlTensor> DropoutMasks, nint Loss, nint Forward, nint Backward);
-}
-
-/// <summary>A ggml tensor of F32 values that the trainer reads and writes.</summary>
-public readonly unsafe record struct GgmlTensor(nint Handle, int Length)
-{
-    public Span<float> Span => new((void*)GgmlNative.ggml_get_data(Handle), Length);
 }
 
 /// <summary>The LoRA pair of one adapted weight: A ggml [in, rank], B ggml [rank, out].</summary>
