@@ -127,7 +127,7 @@ public sealed class FineTuneConfig
             yield return "finetune.threads must be at least 1";
         }
 
-        foreach (var problem in Peft.Problems(IsPeft))
+        foreach (var problem in Peft.Problems())
         {
             yield return problem;
         }
@@ -149,7 +149,8 @@ public sealed class PeftConfig
     public string Image { get; set; } = "sonique-peft:latest";
 
     /// <summary>The Hugging Face model to train (a folder, or a hub id where the hub is reachable), the same model
-    /// as base_model.model's GGUF, which Evaluate runs the converted adapter on.</summary>
+    /// as base_model.model's GGUF, which Evaluate runs the converted adapter on. Unset: the base model's GGUF,
+    /// exported to a Hugging Face folder by our code (llama architecture; stories15M by default).</summary>
     public string? Model { get; set; }
 
     public bool? FourBit { get; set; }
@@ -161,16 +162,12 @@ public sealed class PeftConfig
     public PeftRunner ToRunner(string workspaceRoot) =>
         new(Runner, Python, Docker, Image, Model is null ? "" : Directory.Exists(Path.Combine(workspaceRoot, Model)) ? Path.GetFullPath(Model, workspaceRoot) : Model);
 
-    internal IEnumerable<string> Problems(bool used)
+    internal IEnumerable<string> Problems()
     {
         if (!Runners.Contains(Runner, StringComparer.OrdinalIgnoreCase))
         {
             yield return $"finetune.peft.runner '{Runner}' is not one of {string.Join(", ", Runners)}";
         }
 
-        if (used && string.IsNullOrWhiteSpace(Model))
-        {
-            yield return "finetune.backend peft needs finetune.peft.model (the Hugging Face model to train)";
-        }
     }
 }

@@ -23,6 +23,24 @@ public sealed record PeftRunner(string Runner, string Python, string Docker, str
     {
         ArgumentNullException.ThrowIfNull(job);
         var output = Path.GetFullPath(job.Output);
+        var runner = this;
+        if (string.IsNullOrWhiteSpace(Model))
+        {
+            // No Hugging Face model named: train the base model itself, exported from its GGUF by our code.
+            var exported = Path.Combine(output, ExportedModelFolder);
+            emit(new TrainingEvent(TrainingEvent.Skipped) { Reason = $"finetune.peft.model is unset: training the base model exported from '{job.Model}' to '{exported}'" });
+            await HfLlamaExport.WriteAsync(job.Model, exported, Sonique.Gguf.GgmlType.F32, ct);
+            runner = this with { Model = exported };
+        }
+
+        await runner.RunPreparedAsync(job, output, emit, ct);
+    }
+
+    /// <summary>Where the base model's Hugging Face export goes when finetune.peft.model is unset.</summary>
+    public const string ExportedModelFolder = "hf-base";
+
+    private async Task RunPreparedAsync(TrainingJob job, string output, Action<TrainingEvent> emit, CancellationToken ct)
+    {
         var modelIsFolder = Directory.Exists(Model);
 
         var checkpoints = Directory.CreateDirectory(job.Checkpoints).FullName;

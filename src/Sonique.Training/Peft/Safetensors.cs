@@ -95,9 +95,15 @@ public sealed class Safetensors
         };
     }
 
-    /// <summary>Writes F32 tensors (shape outermost first, as PyTorch) in name order, atomically.</summary>
-    public static async Task WriteAsync(string path, IEnumerable<(string Name, long[] Shape, float[] Values)> tensors, CancellationToken ct, IReadOnlyDictionary<string, string>? metadata = null)
+    /// <summary>Writes tensors (shape outermost first, as PyTorch) in name order, atomically, as F32 or F16.</summary>
+    public static async Task WriteAsync(string path, IEnumerable<(string Name, long[] Shape, float[] Values)> tensors, CancellationToken ct, IReadOnlyDictionary<string, string>? metadata = null, GgmlType type = GgmlType.F32)
     {
+        if (type is not (GgmlType.F32 or GgmlType.F16))
+        {
+            throw new ArgumentException($"safetensors are written as F32 or F16, not {type}", nameof(type));
+        }
+
+        var size = type == GgmlType.F32 ? 4L : 2L;
         var ordered = tensors.OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
         var header = new JsonObject();
         if (metadata is not null)
@@ -115,11 +121,11 @@ public sealed class Safetensors
 
             header[name] = new JsonObject
             {
-                ["dtype"] = "F32",
+                ["dtype"] = type == GgmlType.F32 ? "F32" : "F16",
                 ["shape"] = new JsonArray(shape.Select(d => (JsonNode?)d).ToArray()),
-                ["data_offsets"] = new JsonArray(offset, offset + (values.Length * 4L)),
+                ["data_offsets"] = new JsonArray(offset, offset + (values.Length * size)),
             };
-            offset += values.Length * 4L;
+            offset += values.Length * size;
         }
 
         var json = Encoding.UTF8.GetBytes(header.ToJsonString());
@@ -134,7 +140,7 @@ public sealed class Safetensors
             await stream.WriteAsync(Enumerable.Repeat((byte)' ', padded - json.Length).ToArray(), ct);
             foreach (var (_, _, values) in ordered)
             {
-                await stream.WriteAsync(TensorData.FromFloats(values, GgmlType.F32), ct);
+                await stream.WriteAsync(TensorData.FromFloats(values, type), ct);
             }
         }
 

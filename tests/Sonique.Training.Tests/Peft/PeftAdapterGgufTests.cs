@@ -129,6 +129,30 @@ public sealed class PeftAdapterGgufTests(Stories15MModel stories) : IDisposable
         Assert.Equal(PromptTokens.Of(LLama.LLamaWeights.LoadFromFile(new LLama.Common.ModelParams(stories.Path32) { VocabOnly = true }), ChatFormat.Named("chatml").Render((await ChatJsonl.ReadAsync(job.Train, ct).FirstAsync(ct)).ToList(), addAssistant: false)).Select(t => (int)t), tokens);
     }
 
+    [Fact]
+    public async Task Without_a_Hugging_Face_model_the_base_model_is_exported_and_a_python_without_torch_is_named_as_the_problem()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var job = new TrainingJob
+        {
+            Model = stories.Path32,
+            Train = await ChatData.WriteAsync(_folder.PathOf("train.jsonl"), 4),
+            Template = "chatml",
+            Output = _folder.PathOf("out"),
+            Checkpoints = _folder.PathOf("checkpoints"),
+        };
+        var events = new List<TrainingEvent>();
+
+        // This machine's python3 has no torch (the GPU machine's has); the run must say so, not crash.
+        var error = await Assert.ThrowsAsync<TrainingFailedException>(() => FineTuneRun.RunAsync(job, new PeftRunner("local", "python3", "docker", "unused", ""), events.Add, ct));
+
+        Assert.Contains("needs torch, transformers and peft", error.Message, StringComparison.Ordinal);
+        Assert.Contains("requirements.txt", error.Message, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(job.Output, PeftRunner.ExportedModelFolder, "model.safetensors")));
+        Assert.Equal(4, (await File.ReadAllLinesAsync(Path.Combine(job.Output, "data", PeftRunner.TrainTokens), ct)).Length);
+        Assert.Contains(events, e => e.Reason?.Contains("finetune.peft.model is unset", StringComparison.Ordinal) == true);
+    }
+
     private static byte[] SafetensorsBytes(string header, byte[] data)
     {
         var json = Encoding.UTF8.GetBytes(header);

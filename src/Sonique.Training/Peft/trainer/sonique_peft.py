@@ -174,9 +174,14 @@ def main():
              extra={"sequences": len(train_sequences), "tokens_per_epoch": tokens_per_epoch})
         return 0
 
-    import torch
-    from peft import LoraConfig, get_peft_model
-    from transformers import get_scheduler
+    try:
+        import torch
+        from peft import LoraConfig, get_peft_model
+        from transformers import get_scheduler
+    except ImportError as missing:
+        raise SystemExit(f"Error: the peft trainer needs torch, transformers and peft ({missing}): "
+                         f"pip install -r {os.path.join(os.path.dirname(os.path.abspath(__file__)), 'requirements.txt')}, "
+                         "or set finetune.peft.runner: docker")
 
     torch.manual_seed(settings.get("seed", 42))
     model, config, dtype = load_model(job, settings, torch, lambda reason: emit("skipped", reason=reason))
