@@ -42,7 +42,7 @@ public sealed class TrainingProgress(IAnsiConsole console, bool live, string sta
                 break;
             case TrainingEvent.Done:
                 Finish();
-                Line($"adapter written in {e.Seconds:F1} s: {e.Path}");
+                Line($"training done in {e.Seconds:F1} s");
                 break;
         }
     }
