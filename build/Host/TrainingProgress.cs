@@ -31,6 +31,9 @@ public sealed class TrainingProgress(IAnsiConsole console, bool live, string sta
             case TrainingEvent.Skipped:
                 console.MarkupLine($"[yellow]{Markup.Escape($"{stage}: skipped {(e.Id is null ? "" : e.Id + ": ")}{e.Reason}")}[/]");
                 break;
+            case TrainingEvent.Note:
+                console.MarkupLine($"[yellow]{Markup.Escape($"{stage}: {e.Reason}")}[/]");
+                break;
             case TrainingEvent.Resumed:
                 Line($"resumed from the checkpoint after epoch {e.Epoch} (step {e.Step} of {e.Steps})");
                 break;

@@ -5,13 +5,14 @@ namespace Sonique.Training;
 
 /// <summary>
 /// One line of a trainer's metrics stream (JSON lines on its standard output), the same from the in-process
-/// ggml trainer and from the Python peft trainer: <c>prepared</c>, <c>skipped</c>, <c>resumed</c>, <c>step</c>,
-/// <c>epoch</c>, <c>checkpoint</c>, <c>done</c>. Fields a kind does not use are left out.
+/// ggml trainer and from the Python peft trainer: <c>prepared</c>, <c>skipped</c> (an example left out),
+/// <c>note</c> (something the user should know), <c>resumed</c>, <c>step</c>, <c>epoch</c>, <c>checkpoint</c>, <c>done</c>. Fields a kind does not use are left out.
 /// </summary>
 public sealed record TrainingEvent(string Event)
 {
     public const string Prepared = "prepared";
     public const string Skipped = "skipped";
+    public const string Note = "note";
     public const string Resumed = "resumed";
     public const string StepDone = "step";
     public const string EpochDone = "epoch";

@@ -34,7 +34,7 @@ public sealed class LoraTrainer(LoraTrainingGraph graph, FineTuneSettings settin
         var (checkpoint, problems) = await TrainingCheckpoint.LatestAsync(checkpoints, identity, graph.ParameterCount, ct);
         foreach (var problem in problems)
         {
-            emit(new TrainingEvent(TrainingEvent.Skipped) { Reason = problem });
+            emit(new TrainingEvent(TrainingEvent.Note) { Reason = problem });
         }
 
         if (checkpoint is not null)

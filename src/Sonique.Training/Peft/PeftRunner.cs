@@ -28,7 +28,7 @@ public sealed record PeftRunner(string Runner, string Python, string Docker, str
         {
             // No Hugging Face model named: train the base model itself, exported from its GGUF by our code.
             var exported = Path.Combine(output, ExportedModelFolder);
-            emit(new TrainingEvent(TrainingEvent.Skipped) { Reason = $"finetune.peft.model is unset: training the base model exported from '{job.Model}' to '{exported}'" });
+            emit(new TrainingEvent(TrainingEvent.Note) { Reason = $"finetune.peft.model is unset: training the base model exported from '{job.Model}' to '{exported}'" });
             await HfLlamaExport.WriteAsync(job.Model, exported, Sonique.Gguf.GgmlType.F32, ct);
             runner = this with { Model = exported };
         }

@@ -4,7 +4,7 @@
 Sonique renders and tokenises the chat dataset itself (with the GGUF model's vocabulary and llama.cpp's chat
 template, exactly as generation will see it) and writes one JSON line per example:
 {"id": ..., "input_ids": [...], "answer_start": k}; the loss is taken on input_ids[k:]. This script trains and
-streams its metrics to stdout as JSON lines (the events Sonique's C# side reads: prepared, skipped, resumed, step,
+streams its metrics to stdout as JSON lines (the events Sonique's C# side reads: prepared, note, resumed, step,
 epoch, checkpoint, done), and saves the adapter with peft's save_pretrained.
 
     python sonique_peft.py --job peft-job.json            # train
@@ -184,7 +184,7 @@ def main():
                          "or set finetune.peft.runner: docker")
 
     torch.manual_seed(settings.get("seed", 42))
-    model, config, dtype = load_model(job, settings, torch, lambda reason: emit("skipped", reason=reason))
+    model, config, dtype = load_model(job, settings, torch, lambda reason: emit("note", reason=reason))
     targets = [t for t in settings.get("targets", ["all-linear"])]
     if "all-linear" in targets:
         targets = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"] + [t for t in targets if t != "all-linear"]
