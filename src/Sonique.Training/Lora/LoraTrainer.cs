@@ -65,7 +65,7 @@ public sealed class LoraTrainer(LoraTrainingGraph graph, FineTuneSettings settin
             var epochClock = Stopwatch.StartNew();
             var order = train.ToArray();
             new Random(Seed(epoch, 1)).Shuffle(order);
-            graph.SetDropoutRandom(settings.Dropout > 0 ? new Random(Seed(epoch, 2)) : null);
+            graph.SetDropoutSeed(settings.Dropout > 0 ? (ulong)(uint)Seed(epoch, 2) << 16 : null);
             double epochLoss = 0;
             long epochTargets = 0;
             for (var start = 0; start < order.Length; start += settings.ExamplesPerStep)
@@ -106,7 +106,7 @@ public sealed class LoraTrainer(LoraTrainingGraph graph, FineTuneSettings settin
                 });
             }
 
-            graph.SetDropoutRandom(null);
+            graph.SetDropoutSeed(null);
             var validationLoss = validation.Count > 0 ? MeanLoss(validation, ct) : (double?)null;
             Record(emit, history, new TrainingEvent(TrainingEvent.EpochDone)
             {

@@ -26,7 +26,7 @@ public sealed class LoraTrainingGraph : IDisposable
     private readonly nint _compute;
     private readonly nint _backend;
     private readonly Handles _h;
-    private Random? _dropoutRandom;
+    private ulong? _dropoutState;
     private bool _disposed;
 
     private LoraTrainingGraph(LlamaShape shape, LoraSettings lora, int window, int maxTargets, nint weights, nint compute, nint backend, Handles handles, IReadOnlyList<LoraParameter> parameters)
@@ -160,9 +160,9 @@ public sealed class LoraTrainingGraph : IDisposable
         }
     }
 
-    /// <summary>Dropout noise drawn from <paramref name="random"/> on every following pass with <c>train</c>; null
-    /// turns it off (validation).</summary>
-    public void SetDropoutRandom(Random? random) => _dropoutRandom = random;
+    /// <summary>Dropout on every following pass with gradients, its noise a sequence seeded by <paramref name="seed"/>;
+    /// null turns it off (validation).</summary>
+    public void SetDropoutSeed(ulong? seed) => _dropoutState = seed is { } s ? s | 1 : null;
 
     /// <summary>The loss of <paramref name="example"/>: mean cross-entropy per answer token (no gradients).</summary>
     public float Loss(TrainingExample example)
@@ -183,7 +183,7 @@ public sealed class LoraTrainingGraph : IDisposable
             throw new ArgumentException($"the accumulator holds {accumulator.Length} values, not {ParameterCount}", nameof(accumulator));
         }
 
-        SetInputs(example, dropout: _dropoutRandom is not null);
+        SetInputs(example, dropout: _dropoutState is not null);
         ggml_graph_reset(_h.Backward);
         Compute(_h.Backward);
         // The graph's loss is a mean over all MaxTargets rows; its gradient times MaxTargets is the summed loss's.
@@ -335,17 +335,24 @@ public sealed class LoraTrainingGraph : IDisposable
         foreach (var mask in _h.DropoutMasks)
         {
             var values = new Span<float>((void*)ggml_get_data(mask.Handle), mask.Length);
-            if (!dropout || _dropoutRandom is null)
+            if (!dropout || _dropoutState is not { } state)
             {
                 values.Fill(1f);
                 continue;
             }
 
+            // xorshift64: millions of draws per step, where Random.NextSingle cost a tenth of the step's time.
             var keep = 1f / (1f - Lora.Dropout);
+            var threshold = (uint)(Lora.Dropout * 4294967296.0);
             for (var i = 0; i < values.Length; i++)
             {
-                values[i] = _dropoutRandom.NextSingle() < Lora.Dropout ? 0f : keep;
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                values[i] = (uint)(state >> 32) < threshold ? 0f : keep;
             }
+
+            _dropoutState = state;
         }
     }
 
