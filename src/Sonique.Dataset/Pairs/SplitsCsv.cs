@@ -7,7 +7,7 @@ namespace Sonique.Dataset.Pairs;
 /// clip is missing from train.jsonl. Fields are quoted as RFC 4180 says (when they hold a comma, a quote or a line break,
 /// quotes doubled); lines end with "\n" as every file of this project.
 /// </summary>
-internal static class SplitsCsv
+public static class SplitsCsv
 {
     public const string Header = "clip_id,split,kept,note";
 

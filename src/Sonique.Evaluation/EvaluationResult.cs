@@ -1,0 +1,62 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CsvHelper;
+
+namespace Sonique.Evaluation;
+
+/// <summary>What Evaluate found: each model's metrics, and every clip with the models' answers side by side.
+/// Written as evaluation.json (for the report) and answers.csv (for a person with a spreadsheet).</summary>
+public sealed record EvaluationResult(IReadOnlyList<ModelMetrics> Models, IReadOnlyList<ClipAnswers> Clips)
+{
+    public const string JsonFile = "evaluation.json";
+    public const string CsvFile = "answers.csv";
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>The result of models answering the same clips (each list in the same clip order).</summary>
+    public static EvaluationResult Of(IReadOnlyList<(string Model, IReadOnlyList<EvaluatedAnswer> Answers)> models, IReadOnlySet<string> trainingTags)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        var metrics = models.Select(m => ModelMetrics.Compute(m.Model, m.Answers, trainingTags)).ToList();
+        var clips = models.Count == 0 ? [] : models[0].Answers.Select((first, i) => new ClipAnswers(
+            first.ClipId,
+            first.Description,
+            first.Reference.Tags,
+            models.Select(m => new ModelAnswer(m.Model, m.Answers[i].Text, m.Answers[i].Answer.Tags, m.Answers[i].Answer.Form.ToString(), m.Answers[i].Problem)).ToList())).ToList();
+        return new EvaluationResult(metrics, clips);
+    }
+
+    public ModelMetrics Metrics(string model) =>
+        Models.FirstOrDefault(m => m.Model == model) ?? throw new KeyNotFoundException($"the evaluation has no model '{model}'");
+
+    public async Task WriteAsync(string folder, CancellationToken ct)
+    {
+        Directory.CreateDirectory(folder);
+        await File.WriteAllTextAsync(Path.Combine(folder, JsonFile), JsonSerializer.Serialize(this, Json) + "\n", ct);
+        await using var stream = new FileStream(Path.Combine(folder, CsvFile), FileMode.Create, FileAccess.Write, FileShare.None, 65536, useAsync: true);
+        await using var csv = CsvWriter.Create(stream, new CsvWriterOptions { NewLine = "\n" }, leaveOpen: false);
+        csv.WriteHeader(["clip_id", "model", "form", "tags", "reference", "answer", "problem"]);
+        foreach (var clip in Clips)
+        {
+            foreach (var a in clip.Answers)
+            {
+                await csv.WriteRecordAsync([clip.ClipId, a.Model, a.Form, string.Join(", ", a.Tags), string.Join(", ", clip.Reference), a.Text, a.Problem ?? string.Empty], ct);
+            }
+        }
+
+        await csv.FlushAsync(ct);
+    }
+
+    public static async Task<EvaluationResult> ReadAsync(string folder, CancellationToken ct) =>
+        JsonSerializer.Deserialize<EvaluationResult>(await File.ReadAllTextAsync(Path.Combine(folder, JsonFile), ct), Json)
+        ?? throw new InvalidDataException($"'{Path.Combine(folder, JsonFile)}' is empty.");
+}
+
+public sealed record ClipAnswers(string ClipId, string Description, IReadOnlyList<string> Reference, IReadOnlyList<ModelAnswer> Answers);
+
+public sealed record ModelAnswer(string Model, string Text, IReadOnlyList<string> Tags, string Form, string? Problem);
