@@ -36,6 +36,8 @@ install_prerequisites() {
   case " $* " in *" --target=Test "*|*" --target=Benchmark "*) command -v aubio >/dev/null 2>&1 || missing+=(aubio-tools) ;; esac
   # The tests run the peft trainer's job reader (python3 --check, no torch); training with peft needs more (its requirements.txt).
   case " $* " in *" --target=Test "*) command -v python3 >/dev/null 2>&1 || missing+=(python3) ;; esac
+  # The report's test renders it in headless Chromium.
+  case " $* " in *" --target=Test "*) command -v chromium >/dev/null 2>&1 || [ -n "${SONIQUE_CHROMIUM:-}" ] || missing+=(chromium) ;; esac
   [ ${#missing[@]} -eq 0 ] && return 0
 
   local sudo=""

@@ -46,6 +46,12 @@ public static class ArtifactPaths
     /// <summary>Checkpoints kept between runs so a killed FineTune resumes; each names the run it belongs to.</summary>
     public const string FineTuneCheckpoints = "cache/finetune";
 
+    /// <summary>Both models' answers on the test split and their metrics (evaluation.json, answers.csv).</summary>
+    public const string Evaluation = "artifacts/evaluation";
+
+    /// <summary>The report: report.html (self-contained, charts embedded) and summary.md.</summary>
+    public const string Report = "artifacts/report";
+
     /// <summary>Downloads kept between runs (a package tarball), verified on every use; never an artifact.</summary>
     public const string Downloads = "cache/downloads";
 }

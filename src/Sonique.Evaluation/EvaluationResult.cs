@@ -1,12 +1,11 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using CsvHelper;
 
 namespace Sonique.Evaluation;
 
 /// <summary>What Evaluate found: each model's metrics, and every clip with the models' answers side by side.
 /// Written as evaluation.json (for the report) and answers.csv (for a person with a spreadsheet).</summary>
-public sealed record EvaluationResult(IReadOnlyList<ModelMetrics> Models, IReadOnlyList<ClipAnswers> Clips)
+public sealed record EvaluationResult(IReadOnlyList<ModelMetrics> Models, IReadOnlyList<ClipAnswers> Clips, IReadOnlyList<Sonique.Dataset.Pairs.TagCount> ReferenceTags)
 {
     public const string JsonFile = "evaluation.json";
     public const string CsvFile = "answers.csv";
@@ -15,7 +14,6 @@ public sealed record EvaluationResult(IReadOnlyList<ModelMetrics> Models, IReadO
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
     /// <summary>The result of models answering the same clips (each list in the same clip order).</summary>
@@ -28,7 +26,8 @@ public sealed record EvaluationResult(IReadOnlyList<ModelMetrics> Models, IReadO
             first.Description,
             first.Reference.Tags,
             models.Select(m => new ModelAnswer(m.Model, m.Answers[i].Text, m.Answers[i].Answer.Tags, m.Answers[i].Answer.Form.ToString(), m.Answers[i].Problem)).ToList())).ToList();
-        return new EvaluationResult(metrics, clips);
+        var reference = models.Count == 0 ? [] : ModelMetrics.Frequencies(models[0].Answers.Select(a => EvaluatedAnswer.ContentTags(a.Reference)));
+        return new EvaluationResult(metrics, clips, reference);
     }
 
     public ModelMetrics Metrics(string model) =>

@@ -1,0 +1,78 @@
+using Microsoft.Playwright;
+using Sonique.Tests.Shared;
+
+namespace Sonique.Report.Tests;
+
+/// <summary>The report as a reader sees it: rendered by headless Chromium (Debian's, or SONIQUE_CHROMIUM).</summary>
+public sealed class HtmlReportTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    private static string Chromium => Environment.GetEnvironmentVariable("SONIQUE_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
+
+    [Fact]
+    public async Task The_report_renders_in_Chromium_with_every_chart_drawn_and_the_key_figures_on_the_page()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await ReportRun.WriteAsync(SampleReport.Inputs(), _folder.Root, ct);
+        var html = Path.Combine(_folder.Root, ReportRun.HtmlFile);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1200, Height = 900 } });
+        await page.GotoAsync(new Uri(html).AbsoluteUri);
+
+        var charts = await page.EvaluateAsync<ChartBox[]>("""
+            () => [...document.querySelectorAll('figure[data-chart]')].map(f => {
+              const svg = f.querySelector('svg'); const box = svg ? svg.getBoundingClientRect() : { width: 0, height: 0 };
+              return { name: f.dataset.chart, width: box.width, height: box.height, shapes: svg ? svg.querySelectorAll('path, rect').length : 0,
+                       texts: svg ? svg.querySelectorAll('text').length : 0 };
+            })
+            """);
+        var text = await page.InnerTextAsync("body");
+        var screenshot = Path.Combine(AppContext.BaseDirectory, "TestResults", "report.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
+        await page.ScreenshotAsync(new() { Path = screenshot, FullPage = true });
+        TestContext.Current.AddAttachment("report.png", await File.ReadAllBytesAsync(screenshot, ct), "image/png");
+
+        Assert.Equal(["scores", "diversity", "loss", "top-tags", "tempo"], charts.Select(c => c.Name));
+        Assert.All(charts, c => Assert.True(c.Width > 300 && c.Height > 150 && c.Shapes > 5 && c.Texts > 3, $"chart {c.Name}: {c.Width}x{c.Height}, {c.Shapes} shapes, {c.Texts} texts"));
+        Assert.Contains("Fine-tuning raised tag F1 from 0.00 to 0.88 on 4 test clips.", text, StringComparison.Ordinal);
+        Assert.Contains("Fine-tuning narrowed the tag vocabulary: 5 distinct tags", text, StringComparison.Ordinal);
+        Assert.Contains("0 / 4", text, StringComparison.Ordinal);
+        Assert.Contains("0.875", text, StringComparison.Ordinal);
+        Assert.Contains("FineTune", text, StringComparison.Ordinal);
+        Assert.True(new FileInfo(screenshot).Length > 50_000, "the screenshot holds a page");
+        Assert.DoesNotContain("<script", await File.ReadAllTextAsync(html, ct), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task The_summary_holds_the_verdict_and_the_metrics_table()
+    {
+        await ReportRun.WriteAsync(SampleReport.Inputs(), _folder.Root, TestContext.Current.CancellationToken);
+
+        var summary = await File.ReadAllLinesAsync(Path.Combine(_folder.Root, ReportRun.MarkdownFile), TestContext.Current.CancellationToken);
+
+        Assert.Equal("# Sonique report", summary[0]);
+        Assert.Contains("- Fine-tuning raised tag F1 from 0.00 to 0.88 on 4 test clips.", summary);
+        Assert.Contains("| tag F1 (mean over clips) | 0.000 | 0.875 |", summary);
+        Assert.Contains("| 2 | 0.900 | 0.800 | 3.0 |", summary);
+        Assert.Contains("| FineTune | 1 | 0 | 1 | 0 | 0 | 0.1 |", summary);
+    }
+
+    /// <summary>What the page says of one chart (Playwright fills it by property).</summary>
+    private sealed class ChartBox
+    {
+        public string Name { get; set; } = "";
+
+        public double Width { get; set; }
+
+        public double Height { get; set; }
+
+        public int Shapes { get; set; }
+
+        public int Texts { get; set; }
+    }
+}
