@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using Sonique.Build.Host;
+using Sonique.Evaluation;
+using Sonique.Report;
+
+namespace Sonique.Build.Tests;
+
+/// <summary>
+/// The embedded default, as a user runs it on a fresh clone: `./build.sh` with no options, every stage from the
+/// sample library to the report, offline but for stories15M's npm package; then the same command again.
+/// </summary>
+public sealed class EndToEndTests : IDisposable
+{
+    private static readonly string[] Stages = ["SampleLibrary", "Collect", "Download", "DescribeVideo", "TagAudio", "Pair", "BaseModel", "FineTune", "Evaluate"];
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("sonique-e2e-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task The_default_pipeline_runs_every_stage_the_fine_tuned_model_beats_the_base_model_and_a_rerun_does_nothing()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var first = Stopwatch.StartNew();
+        Assert.Equal(0, await SoniqueHost.RunAsync([$"--workspace={_dir}"]));
+        first.Stop();
+
+        var evaluation = await EvaluationResult.ReadAsync(Path.Combine(_dir, ArtifactPaths.Evaluation), ct);
+        var baseline = evaluation.Metrics(EvaluationRun.BaseModel);
+        var tuned = evaluation.Metrics(EvaluationRun.FineTunedModel);
+        Assert.True(tuned.F1 > baseline.F1 + 0.3, $"tag F1: base {baseline.F1:F3}, fine-tuned {tuned.F1:F3}");
+        Assert.True(tuned.ParseRate > 0.9, $"fine-tuned answers that parse: {tuned.Parsed} of {tuned.Answers}");
+
+        // The report's own record of the run: every stage before it did its work.
+        var summary = await File.ReadAllLinesAsync(Path.Combine(_dir, ArtifactPaths.Report, ReportRun.MarkdownFile), ct);
+        foreach (var stage in Stages)
+        {
+            var row = Assert.Single(summary, l => l.StartsWith($"| {stage} |", StringComparison.Ordinal)).Split('|', StringSplitOptions.TrimEntries);
+            Assert.True(int.Parse(row[3], System.Globalization.CultureInfo.InvariantCulture) > 0, $"{stage} ran nothing: {string.Join('|', row)}");
+        }
+
+        Assert.True(File.Exists(Path.Combine(_dir, ArtifactPaths.Report, ReportRun.HtmlFile)));
+        var files = Snapshot();
+
+        var second = Stopwatch.StartNew();
+        Assert.Equal(0, await SoniqueHost.RunAsync([$"--workspace={_dir}"]));
+        second.Stop();
+
+        Assert.Equal(files, Snapshot());
+        TestContext.Current.SendDiagnosticMessage($"first run {first.Elapsed.TotalSeconds:F0} s, second {second.Elapsed.TotalSeconds:F1} s; tag F1 {baseline.F1:F3} -> {tuned.F1:F3}");
+        Assert.True(second.Elapsed < TimeSpan.FromSeconds(60), $"the second run took {second.Elapsed.TotalSeconds:F1} s");
+    }
+
+    private SortedDictionary<string, DateTime> Snapshot() => new(
+        Directory.EnumerateFiles(Path.Combine(_dir, "artifacts"), "*", SearchOption.AllDirectories)
+            .ToDictionary(f => Path.GetRelativePath(_dir, f), File.GetLastWriteTimeUtc),
+        StringComparer.Ordinal);
+}
