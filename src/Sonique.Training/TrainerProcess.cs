@@ -1,4 +1,3 @@
-using System.Text;
 using CliWrap;
 
 namespace Sonique.Training;

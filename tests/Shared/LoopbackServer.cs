@@ -42,7 +42,16 @@ internal sealed class LoopbackServer : IDisposable
     public void Dispose()
     {
         _listener.Stop();
-        _listener.Close();
+        try
+        {
+            _listener.Close();
+        }
+        catch (HttpListenerException)
+        {
+            // Close after Stop looks the port up again and can collide with another test's server that took the
+            // port meanwhile ("Address already in use"); the listener is stopped either way.
+        }
+
         try
         {
             _loop.Wait(TimeSpan.FromSeconds(5));

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Sonique.Gguf;
 using Sonique.Training.Ggml;
 using static Sonique.Training.Ggml.GgmlNative;

@@ -47,7 +47,7 @@ public sealed class AnalysisStagesTests : IDisposable
             .ToDictionary(p => p, p => Stamp(Output(p)));
         var tagsBefore = Samples.ToDictionary(s => s, s => File.ReadAllText(Output(ArtifactPaths.TagsOf(s))));
 
-        Assert.Equal(0, await RunAsync("Default", Profile(maxTags: 4)));
+        Assert.Equal(0, await RunAsync("Pair", Profile(maxTags: 4)));
 
         foreach (var (path, stamp) in kept)
         {
@@ -68,7 +68,7 @@ public sealed class AnalysisStagesTests : IDisposable
     {
         TestMedia.Write(Path.Combine(_dir, "media", "silent.mp4"), 4, audio: false);
 
-        Assert.Equal(0, await RunAsync("Default", Profile(extraSources: "    - folder: media")));
+        Assert.Equal(0, await RunAsync("Pair", Profile(extraSources: "    - folder: media")));
 
         foreach (var sample in Samples)
         {
