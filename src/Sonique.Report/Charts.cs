@@ -103,7 +103,8 @@ public static class Charts
         plot.Add.Bars(bars);
         plot.Axes.Bottom.SetTicks([.. groups.Select((_, i) => (double)i)], [.. groups]);
         plot.Axes.Margins(bottom: 0);
-        plot.ShowLegend(Alignment.UpperRight);
+        // Beside the bars, not over them: scores near 1 fill the top of the chart.
+        plot.ShowLegend(Edge.Right);
         plot.Title(title);
         return plot.GetSvgXml(Width, Height);
     }
