@@ -65,6 +65,14 @@ internal static partial class GgmlNative
     [LibraryImport(Base)] public static partial nint ggml_graph_get_grad(nint graph, nint node);
     [LibraryImport(Base)] public static partial int ggml_graph_n_nodes(nint graph);
 
+    [LibraryImport(Base)] public static partial void ggml_set_input(nint tensor);
+    [LibraryImport(Base)] public static partial void ggml_set_output(nint tensor);
+    [LibraryImport(Base)] public static partial nint ggml_backend_cpu_buffer_type();
+    [LibraryImport(Base)] public static partial nint ggml_gallocr_new(nint bufferType);
+    [LibraryImport(Base)] [return: MarshalAs(UnmanagedType.U1)] public static partial bool ggml_gallocr_alloc_graph(nint allocator, nint graph);
+    [LibraryImport(Base)] public static partial nuint ggml_gallocr_get_buffer_size(nint allocator, int bufferId);
+    [LibraryImport(Base)] public static partial void ggml_gallocr_free(nint allocator);
+
     [LibraryImport(Base)] public static partial int ggml_backend_graph_compute(nint backend, nint graph);
 
     /// <summary>Computes <paramref name="graph"/>; a failure (ggml_status other than success) is an exception.</summary>

@@ -24,12 +24,14 @@ public sealed class LoraTrainingGraph : IDisposable
     private readonly nint _weights;
     private readonly nint _compute;
     private readonly nint _backend;
+    private readonly nint _allocator;
     private readonly Handles _h;
     private ulong? _dropoutState;
     private bool _disposed;
 
-    private LoraTrainingGraph(LlamaShape shape, LoraSettings lora, int window, int maxTargets, nint weights, nint compute, nint backend, Handles handles, IReadOnlyList<LoraParameter> parameters)
+    private LoraTrainingGraph(LlamaShape shape, LoraSettings lora, int window, int maxTargets, nint weights, nint compute, nint allocator, nint backend, Handles handles, IReadOnlyList<LoraParameter> parameters)
     {
+        _allocator = allocator;
         Shape = shape;
         Lora = lora;
         Window = window;
@@ -57,7 +59,7 @@ public sealed class LoraTrainingGraph : IDisposable
 
     public int ParameterCount { get; }
 
-    /// <summary>Bytes of ggml memory for activations and gradients.</summary>
+    /// <summary>Bytes of the graph allocator's buffer for activations and gradients.</summary>
     public long ComputeBytes { get; private init; }
 
     /// <summary>Matrix-product FLOPs of one forward-and-backward pass over a full window (the work a step does).</summary>
@@ -90,6 +92,7 @@ public sealed class LoraTrainingGraph : IDisposable
         var weightBytes = tensors.Sum(t => t.ElementCount * 4 + 64) + loraTensors.Sum(t => ((long)t.In * lora.Rank + (long)lora.Rank * t.Out) * 4 + 128);
         var weightsCtx = Init(weightBytes + (tensors.Count + 2 * loraTensors.Count + 8) * (long)ggml_tensor_overhead(), noAlloc: false);
         nint computeCtx = 0;
+        nint allocator = 0;
         nint backend = 0;
         try
         {
@@ -118,21 +121,32 @@ public sealed class LoraTrainingGraph : IDisposable
 
             var byName = parameters.ToDictionary(p => (p.Layer, p.Target.Gguf));
 
-            // Measure, then build for real: the graph's memory is known only once ggml has built the backward pass.
-            var measure = Init((long)ggml_tensor_overhead() * GraphSize * 3 + 2 * (long)ggml_graph_overhead_custom(GraphSize, true), noAlloc: true);
-            long needed;
-            try
+            // The graph's tensors get their memory from ggml's graph allocator, which reuses a buffer once the
+            // tensor in it has been read for the last time (in the order of the backward graph, of which the
+            // forward graph is the first part). What must outlive that plan is marked: the inputs we write
+            // before a pass, the loss's seed gradient ggml_graph_reset writes, the loss and the LoRA gradients.
+            computeCtx = Init((long)ggml_tensor_overhead() * GraphSize * 3 + 2 * (long)ggml_graph_overhead_custom(GraphSize, true), noAlloc: true);
+            var handles = Build(computeCtx, shape, lora, window, maxTargets, weights, byName);
+            foreach (var input in new[] { handles.Tokens, handles.Positions, handles.TargetRows, handles.Labels, handles.AnswerRows }.Concat(handles.DropoutMasks.Select(m => m.Handle)))
             {
-                Build(measure, shape, lora, window, maxTargets, weights, byName);
-                needed = AllocatedBytes(measure);
-            }
-            finally
-            {
-                ggml_free(measure);
+                ggml_set_input(input);
             }
 
-            computeCtx = Init(needed + 2 * (long)ggml_graph_overhead_custom(GraphSize, true) + (1 << 20), noAlloc: false);
-            var handles = Build(computeCtx, shape, lora, window, maxTargets, weights, byName);
+            ggml_set_input(ggml_graph_get_grad(handles.Backward, handles.Loss));
+            ggml_set_output(handles.Loss);
+            foreach (var parameter in parameters)
+            {
+                ggml_set_output(ggml_graph_get_grad(handles.Backward, parameter.A.Handle));
+                ggml_set_output(ggml_graph_get_grad(handles.Backward, parameter.B.Handle));
+            }
+
+            allocator = ggml_gallocr_new(ggml_backend_cpu_buffer_type());
+            if (!ggml_gallocr_alloc_graph(allocator, handles.Backward))
+            {
+                throw new InsufficientMemoryException("ggml could not allocate the training graph's memory.");
+            }
+
+            var needed = (long)ggml_gallocr_get_buffer_size(allocator, 0);
             backend = ggml_backend_cpu_init();
             if (backend == 0)
             {
@@ -140,13 +154,18 @@ public sealed class LoraTrainingGraph : IDisposable
             }
 
             ggml_backend_cpu_set_n_threads(backend, threads);
-            return new LoraTrainingGraph(shape, lora, window, maxTargets, weightsCtx, computeCtx, backend, handles, parameters) { ComputeBytes = needed };
+            return new LoraTrainingGraph(shape, lora, window, maxTargets, weightsCtx, computeCtx, allocator, backend, handles, parameters) { ComputeBytes = needed };
         }
         catch
         {
             if (backend != 0)
             {
                 ggml_backend_free(backend);
+            }
+
+            if (allocator != 0)
+            {
+                ggml_gallocr_free(allocator);
             }
 
             if (computeCtx != 0)
@@ -259,6 +278,7 @@ public sealed class LoraTrainingGraph : IDisposable
 
         _disposed = true;
         ggml_backend_free(_backend);
+        ggml_gallocr_free(_allocator);
         ggml_free(_compute);
         ggml_free(_weights);
     }
@@ -365,17 +385,6 @@ public sealed class LoraTrainingGraph : IDisposable
     {
         var ctx = ggml_init(new InitParams { MemSize = (nuint)bytes, MemBuffer = 0, NoAlloc = noAlloc ? (byte)1 : (byte)0 });
         return ctx != 0 ? ctx : throw new InsufficientMemoryException($"ggml could not reserve {bytes / (1 << 20)} MiB.");
-    }
-
-    private static long AllocatedBytes(nint ctx)
-    {
-        long total = 0;
-        for (var t = ggml_get_first_tensor(ctx); t != 0; t = ggml_get_next_tensor(ctx, t))
-        {
-            total += ((long)ggml_nbytes(t) + 15) / 16 * 16 + (long)ggml_tensor_overhead();
-        }
-
-        return total;
     }
 
     private static IEnumerable<string> BaseWeightNames(LlamaShape shape)
