@@ -68,7 +68,16 @@ public sealed record PeftRunner(string Runner, string Python, string Docker, str
     {
         ArgumentNullException.ThrowIfNull(job);
         var output = Path.GetFullPath(job.Output);
-        var hasValidation = await TokenizeAsync(job, Directory.CreateDirectory(Path.Combine(output, "data")).FullName, emit, ct);
+        var data = Directory.CreateDirectory(Path.Combine(output, "data")).FullName;
+        var hasValidation = await TokenizeAsync(job, data, emit, ct);
+
+        // A checkpoint folder per run identity (model, tokens, settings), so a resumed run never picks up another's.
+        var identity = Sonique.Engine.Hashing.ContentHash.Of(string.Join(
+            "\n",
+            model,
+            job.Settings.ToJsonText(),
+            Sonique.Engine.Hashing.FileHasher.Hash(Path.Combine(data, TrainTokens), ct).ToString(),
+            hasValidation ? Sonique.Engine.Hashing.FileHasher.Hash(Path.Combine(data, ValidationTokens), ct).ToString() : "-")).ToString();
         var peftJob = new JsonObject
         {
             ["model"] = model,
@@ -76,7 +85,7 @@ public sealed record PeftRunner(string Runner, string Python, string Docker, str
             ["validation"] = hasValidation ? $"{root}/data/{ValidationTokens}" : null,
             ["template"] = job.Template,
             ["output"] = $"{root}/{AdapterFolder}",
-            ["checkpoints"] = checkpoints,
+            ["checkpoints"] = $"{checkpoints}/peft-{identity}",
             ["settings"] = JsonNode.Parse(JsonSerializer.Serialize(job.Settings, SnakeCase)),
         };
         var path = Path.Combine(output, JobFile);

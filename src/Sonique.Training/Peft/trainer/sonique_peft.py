@@ -94,6 +94,13 @@ def model_flops_per_token(config, sequence):
     return 6 * n + 12 * layers * sequence * d
 
 
+def dtype_argument(dtype):
+    """transformers 4.56 renamed torch_dtype to dtype (and 5 dropped the old name)."""
+    import transformers
+    version = tuple(int(p) for p in transformers.__version__.split(".")[:2] if p.isdigit())
+    return {"dtype": dtype} if version >= (4, 56) else {"torch_dtype": dtype}
+
+
 def load_model(job, settings, torch, emit_skip):
     from transformers import AutoConfig, AutoModelForCausalLM
     cuda = torch.cuda.is_available()
@@ -108,7 +115,7 @@ def load_model(job, settings, torch, emit_skip):
             config = AutoConfig.from_pretrained(shape)
         torch.manual_seed(settings.get("seed", 42))
         with torch.device("cuda" if cuda else "cpu"):
-            model = AutoModelForCausalLM.from_config(config, torch_dtype=dtype)
+            model = AutoModelForCausalLM.from_config(config, **dtype_argument(dtype))
         return model, config, dtype
     quantization = None
     if settings.get("four_bit"):
@@ -119,7 +126,7 @@ def load_model(job, settings, torch, emit_skip):
                                               bnb_4bit_compute_dtype=torch.bfloat16)
         except ImportError:
             emit_skip("bitsandbytes is not installed: the base model is loaded unquantised (LoRA, not QLoRA)")
-    model = AutoModelForCausalLM.from_pretrained(source, torch_dtype=dtype, quantization_config=quantization,
+    model = AutoModelForCausalLM.from_pretrained(source, **dtype_argument(dtype), quantization_config=quantization,
                                                  device_map={"": 0} if cuda else None)
     if quantization is not None:
         from peft import prepare_model_for_kbit_training
@@ -211,6 +218,7 @@ def main():
     if state_file and os.path.exists(state_file) and not args.benchmark:
         with open(state_file, encoding="utf-8") as f:
             state = json.load(f)
+        # The folder is named by the run's identity (model, token ids, settings); the settings are checked again.
         if state.get("job") == json.dumps(settings, sort_keys=True):
             from peft import set_peft_model_state_dict
             from safetensors.torch import load_file
