@@ -36,8 +36,15 @@ catch (OperationCanceledException)
     Console.Error.WriteLine("training cancelled");
     return 130;
 }
-catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException or InvalidOperationException or LLama.Exceptions.RuntimeError or UnauthorizedAccessException)
+catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException or InvalidOperationException or LLama.Exceptions.RuntimeError or UnauthorizedAccessException or System.Text.Json.JsonException)
 {
-    Console.Error.WriteLine(e.Message);
+    Console.Error.WriteLine($"Error: {e.Message}");
+    return 1;
+}
+#pragma warning disable CA1031 // The last resort: a managed failure must not pass for a native abort (exit code 134).
+catch (Exception e)
+#pragma warning restore CA1031
+{
+    Console.Error.WriteLine($"Error: {e.GetType().Name}: {e.Message}");
     return 1;
 }

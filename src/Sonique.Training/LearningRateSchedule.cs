@@ -1,7 +1,8 @@
 namespace Sonique.Training;
 
 /// <summary>The learning rate at each optimizer step: linear warmup, then constant, linear decay or cosine decay
-/// to zero, as transformers' schedulers of the same names.</summary>
+/// to zero, the shapes of transformers' schedulers of the same names. Unlike those, the first warmup step is
+/// taken at 1/warmup of the rate rather than at zero.</summary>
 public sealed class LearningRateSchedule(string name, double peak, int totalSteps, double warmupRatio)
 {
     public static IReadOnlyList<string> Names { get; } = ["constant", "linear", "cosine"];

@@ -12,7 +12,7 @@ internal static class TinyLlama
     public const int Vocabulary = 40;
     public const int Context = 32;
 
-    public static async Task<string> WriteAsync(string path, int layers = 2, int kvHeads = Heads, int seed = 3, Action<GgufWriter>? extra = null)
+    public static async Task<string> WriteAsync(string path, int layers = 2, int kvHeads = Heads, int seed = 3, bool tied = false)
     {
         var random = new Random(seed);
         float[] Values(int count, float scale) => Enumerable.Range(0, count).Select(_ => ((random.NextSingle() * 2) - 1) * scale).ToArray();
@@ -28,8 +28,12 @@ internal static class TinyLlama
             .Add("llama.context_length", (uint)Context)
             .Add("llama.attention.layer_norm_rms_epsilon", 1e-5f)
             .AddTensor("token_embd.weight", [Embedding, Vocabulary], Values(Embedding * Vocabulary, 0.5f))
-            .AddTensor("output_norm.weight", [Embedding], Ones(Embedding))
-            .AddTensor("output.weight", [Embedding, Vocabulary], Values(Embedding * Vocabulary, 0.5f));
+            .AddTensor("output_norm.weight", [Embedding], Ones(Embedding));
+        if (!tied)
+        {
+            writer.AddTensor("output.weight", [Embedding, Vocabulary], Values(Embedding * Vocabulary, 0.5f));
+        }
+
         for (var layer = 0; layer < layers; layer++)
         {
             var block = $"blk.{layer}.";
@@ -44,7 +48,6 @@ internal static class TinyLlama
                 .AddTensor(block + "ffn_down.weight", [FeedForward, Embedding], Values(FeedForward * Embedding, 0.4f));
         }
 
-        extra?.Invoke(writer);
         await writer.WriteAsync(path, CancellationToken.None);
         return path;
     }

@@ -42,5 +42,32 @@ public sealed record LlamaShape(
         return shape;
     }
 
+    /// <summary>The input and output sizes of a linear layer of this shape.</summary>
+    public (int Input, int Output) Dimensions(LoraTarget target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return target.Gguf switch
+        {
+            "attn_k" or "attn_v" => (Embedding, KvHeads * HeadSize),
+            "ffn_gate" or "ffn_up" => (Embedding, FeedForward),
+            "ffn_down" => (FeedForward, Embedding),
+            "output" => (Embedding, Vocabulary),
+            _ => (Embedding, Embedding),
+        };
+    }
+
+    /// <summary>
+    /// Refuses LoRA targets llama.cpp could not apply to this model: a LoRA of the output projection names
+    /// output.weight, which a model with a tied classifier does not have (stories15M as Sonique converts it has one).
+    /// </summary>
+    public void CheckTargets(IEnumerable<LoraTarget> targets, string modelPath)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        if (TiedOutput && targets.Contains(LoraTarget.Head))
+        {
+            throw new InvalidDataException($"Model '{modelPath}' ties its output projection to the embedding (it has no output.weight), so llama.cpp cannot apply a LoRA of lm_head to it: drop lm_head from finetune.targets.");
+        }
+    }
+
     private static InvalidDataException Problem(GgufFile model, string what) => new($"Model '{model.Path}' {what}.");
 }

@@ -79,6 +79,7 @@ public sealed class LoraTrainingGraph : IDisposable
             throw new InvalidDataException($"Model '{modelPath}' uses grouped-query attention ({shape.Heads} heads, {shape.KvHeads} K/V heads); the in-process trainer supports equal counts only (use finetune.backend: peft).");
         }
 
+        shape.CheckTargets(lora.Targets, modelPath);
         if (window > shape.ContextLength)
         {
             throw new ArgumentOutOfRangeException(nameof(window), window, $"the window is longer than the model's context of {shape.ContextLength} tokens");
@@ -251,12 +252,7 @@ public sealed class LoraTrainingGraph : IDisposable
         var headUpdate = lora.Targets.Contains(LoraTarget.Head) ? 2.0 * (s.Embedding + s.Vocabulary) * lora.Rank * answerRows * 3 : 0;
         foreach (var target in LoraTarget.All)
         {
-            var (input, output) = target.Gguf switch
-            {
-                "ffn_gate" or "ffn_up" => (s.Embedding, s.FeedForward),
-                "ffn_down" => (s.FeedForward, s.Embedding),
-                _ => (s.Embedding, s.Embedding),
-            };
+            var (input, output) = s.Dimensions(target);
             linear += 2.0 * input * output * t * 2; // forward, and the input's gradient
             if (lora.Targets.Contains(target))
             {

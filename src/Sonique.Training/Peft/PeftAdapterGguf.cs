@@ -20,8 +20,20 @@ public static partial class PeftAdapterGguf
 
     public static async Task ConvertAsync(string folder, string output, string baseModel, CancellationToken ct)
     {
-        var shape = LlamaShape.Of(await GgufFile.ReadAsync(baseModel, ct));
+        var model = await GgufFile.ReadAsync(baseModel, ct);
+        var shape = LlamaShape.Of(model);
         var (alpha, matrices) = await ReadAsync(folder, shape, ct);
+        foreach (var m in matrices)
+        {
+            // An adapter of another model converts without complaint and fails, or is wrong, in llama.cpp: check here.
+            var weight = model.TryGetTensor(m.Target)
+                ?? throw new InvalidDataException($"The peft adapter '{folder}' adapts '{m.Target}', which the base model '{baseModel}' does not have.");
+            if (weight.Dimensions.Count != 2 || weight.Dimensions[0] != m.InputSize || weight.Dimensions[1] != m.OutputSize)
+            {
+                throw new InvalidDataException($"The peft adapter '{folder}' adapts '{m.Target}' as [{m.OutputSize}, {m.InputSize}], but in '{baseModel}' it is [{string.Join(", ", weight.Dimensions.Reverse())}]: the adapter is for another model.");
+            }
+        }
+
         await LoraAdapterGguf.Build("llama", alpha, matrices, "peft-lora").WriteAsync(output, ct);
     }
 
@@ -35,13 +47,28 @@ public static partial class PeftAdapterGguf
             throw new FileNotFoundException($"'{folder}' is not a peft adapter: it needs {ConfigFile} and {WeightsFile}.");
         }
 
-        var config = JsonNode.Parse(await File.ReadAllTextAsync(configPath, ct))?.AsObject()
-            ?? throw new InvalidDataException($"'{configPath}' is empty.");
-        var rank = config["r"]?.GetValue<int>() ?? throw new InvalidDataException($"'{configPath}' has no r.");
-        var alpha = config["lora_alpha"]?.GetValue<float>() ?? rank;
-        if (config["use_rslora"]?.GetValue<bool>() == true)
+        int rank;
+        float alpha;
+        JsonObject config;
+        try
         {
-            alpha *= MathF.Sqrt(rank);
+            config = JsonNode.Parse(await File.ReadAllTextAsync(configPath, ct))?.AsObject()
+                ?? throw new InvalidDataException($"'{configPath}' is empty.");
+            rank = config["r"]?.GetValue<int>() ?? throw new InvalidDataException($"'{configPath}' has no r.");
+            alpha = config["lora_alpha"]?.GetValue<float>() ?? rank;
+            if (config["use_rslora"]?.GetValue<bool>() == true)
+            {
+                alpha *= MathF.Sqrt(rank);
+            }
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
+        {
+            throw new InvalidDataException($"'{configPath}' is not a readable peft adapter config: {e.Message}", e);
+        }
+
+        if (rank < 1)
+        {
+            throw new InvalidDataException($"'{configPath}' gives r = {rank}.");
         }
 
         foreach (var pattern in new[] { "rank_pattern", "alpha_pattern" })
@@ -54,7 +81,8 @@ public static partial class PeftAdapterGguf
 
         var weights = await Safetensors.ReadAsync(weightsPath, ct);
         var pairs = new Dictionary<string, (SafetensorsEntry? A, SafetensorsEntry? B, LoraTarget Target, int Layer)>(StringComparer.Ordinal);
-        foreach (var entry in weights.Tensors.Values)
+        // peft may save whole layers beside the LoRA matrices (an adapted lm_head's base weight, embeddings): skipped.
+        foreach (var entry in weights.Tensors.Values.Where(e => e.Name.Contains(".lora_A.", StringComparison.Ordinal) || e.Name.Contains(".lora_B.", StringComparison.Ordinal)))
         {
             var (target, layer, matrix) = Parse(entry.Name)
                 ?? throw new InvalidDataException($"'{weightsPath}': tensor '{entry.Name}' is no LoRA of a llama linear layer.");
@@ -71,7 +99,13 @@ public static partial class PeftAdapterGguf
                 throw new InvalidDataException($"'{weightsPath}': the LoRA of '{name}' needs lora_A [{rank}, in] and lora_B [out, {rank}].");
             }
 
-            var (input, output) = ((int)a.Shape[1], (int)b.Shape[0]);
+            var (input, output) = (checked((int)a.Shape[1]), checked((int)b.Shape[0]));
+            if (layer >= shape.Layers || shape.Dimensions(target) != (input, output))
+            {
+                var (expectedIn, expectedOut) = shape.Dimensions(target);
+                throw new InvalidDataException($"'{weightsPath}': the LoRA of '{name}' is for a [{output}, {input}] weight; the base model's is [{expectedOut}, {expectedIn}]{(layer >= shape.Layers ? $" and it has {shape.Layers} layers" : "")}: the adapter is for another model.");
+            }
+
             var bValues = await weights.ReadFloatsAsync(b, ct);
             bValues = target.Gguf switch
             {

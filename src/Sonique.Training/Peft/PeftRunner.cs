@@ -8,7 +8,7 @@ namespace Sonique.Training.Peft;
 /// in a local Python environment or in the container its Dockerfile builds, then converts the peft adapter it
 /// saves into a GGUF LoRA for llama.cpp. The trainer streams the same JSON-line metrics as the ggml trainer.
 /// </summary>
-public sealed record PeftRunner(string Runner, string Python, string Docker, string Image, string Model)
+public sealed partial record PeftRunner(string Runner, string Python, string Docker, string Image, string Model)
 {
     public const string AdapterFolder = "peft-adapter";
 
@@ -47,11 +47,38 @@ public sealed record PeftRunner(string Runner, string Python, string Docker, str
 
         // Paths as the trainer sees them: the container mounts the output folder at /job, the checkpoints (kept
         // between runs) at /checkpoints and a model folder at /model.
-        await PrepareAsync(job, InDocker && modelIsFolder ? "/model" : Model, InDocker ? "/job" : output, InDocker ? "/checkpoints" : checkpoints, emit, ct);
-        var (executable, arguments) = InDocker
-            ? (Docker, (IReadOnlyList<string>)["run", "--rm", "--gpus", "all", "-v", $"{output}:/job", "-v", $"{checkpoints}:/checkpoints", .. modelIsFolder ? new[] { "-v", $"{Model}:/model:ro" } : [], Image, "python", "/app/sonique_peft.py", "--job", "/job/" + JobFile])
-            : (Python, [Script, "--job", Path.Combine(output, JobFile)]);
-        await TrainerProcess.RunAsync("peft", executable, arguments, output, emit, ct, new Dictionary<string, string?> { ["PYTHONUNBUFFERED"] = "1" });
+        await PrepareAsync(job, InDocker && modelIsFolder ? "/model" : Model, Model, InDocker ? "/job" : output, InDocker ? "/checkpoints" : checkpoints, emit, ct);
+        if (!InDocker)
+        {
+            await TrainerProcess.RunAsync("peft", Python, [Script, "--job", Path.Combine(output, JobFile)], output, emit, ct, new Dictionary<string, string?> { ["PYTHONUNBUFFERED"] = "1" });
+        }
+        else
+        {
+            if (!ImageReference().IsMatch(Image))
+            {
+                throw new ArgumentException($"finetune.peft.image '{Image}' is not a container image reference");
+            }
+
+            // Named, so a cancelled run's container is removed (killing the docker client would leave it on the GPU);
+            // as this user, so what it writes stays ours.
+            var name = "sonique-peft-" + Guid.NewGuid().ToString("N")[..12];
+            string[] run =
+            [
+                "run", "--rm", "--name", name, "--gpus", "all", .. UserArguments(), "--env", "HOME=/tmp",
+                "--mount", $"type=bind,source={output},target=/job", "--mount", $"type=bind,source={checkpoints},target=/checkpoints",
+                .. modelIsFolder ? new[] { "--mount", $"type=bind,source={Model},target=/model,readonly" } : [],
+                Image, "python", "/app/sonique_peft.py", "--job", "/job/" + JobFile,
+            ];
+            try
+            {
+                await TrainerProcess.RunAsync("peft (docker)", Docker, run, output, emit, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                await TrainerProcess.RunAsync("docker rm", Docker, ["rm", "-f", name], null, _ => { }, CancellationToken.None);
+                throw;
+            }
+        }
 
         var adapter = Path.Combine(output, AdapterFolder);
         await PeftAdapterGguf.ConvertAsync(adapter, Path.Combine(output, TrainingJob.AdapterFile), job.Model, ct);
@@ -64,18 +91,28 @@ public sealed record PeftRunner(string Runner, string Python, string Docker, str
     /// peft-job.json naming them, the model and the settings, with paths under <paramref name="root"/> (the output
     /// folder as the trainer sees it). Returns the job file's path.
     /// </summary>
-    public static async Task<string> PrepareAsync(TrainingJob job, string model, string root, string checkpoints, Action<TrainingEvent> emit, CancellationToken ct)
+    /// <param name="hfModel">The Hugging Face model on this machine (a folder, or a hub id), for the run's identity.</param>
+    public static async Task<string> PrepareAsync(TrainingJob job, string model, string? hfModel, string root, string checkpoints, Action<TrainingEvent> emit, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(job);
         var output = Path.GetFullPath(job.Output);
         var data = Directory.CreateDirectory(Path.Combine(output, "data")).FullName;
         var hasValidation = await TokenizeAsync(job, data, emit, ct);
 
-        // A checkpoint folder per run identity (model, tokens, settings), so a resumed run never picks up another's.
+        // Python reads peft's module names and lower-case schedules; the config also takes GGUF names and any case.
+        var settings = job.Settings with
+        {
+            Targets = job.Settings.ToLora().Targets.Select(t => t.Peft).ToList(),
+            Schedule = job.Settings.Schedule.ToLowerInvariant(),
+        };
+
+        // A checkpoint folder per run identity (the model's contents, the token ids, the settings), so a resumed run
+        // never picks up another's.
         var identity = Sonique.Engine.Hashing.ContentHash.Of(string.Join(
             "\n",
-            model,
-            job.Settings.ToJsonText(),
+            Sonique.Engine.Hashing.FileHasher.Hash(job.Model, ct).ToString(),
+            hfModel is not null && Directory.Exists(hfModel) ? FolderStamp(hfModel) : hfModel ?? "-",
+            settings.ToJsonText(),
             Sonique.Engine.Hashing.FileHasher.Hash(Path.Combine(data, TrainTokens), ct).ToString(),
             hasValidation ? Sonique.Engine.Hashing.FileHasher.Hash(Path.Combine(data, ValidationTokens), ct).ToString() : "-")).ToString();
         var peftJob = new JsonObject
@@ -86,7 +123,7 @@ public sealed record PeftRunner(string Runner, string Python, string Docker, str
             ["template"] = job.Template,
             ["output"] = $"{root}/{AdapterFolder}",
             ["checkpoints"] = $"{checkpoints}/peft-{identity}",
-            ["settings"] = JsonNode.Parse(JsonSerializer.Serialize(job.Settings, SnakeCase)),
+            ["settings"] = JsonNode.Parse(JsonSerializer.Serialize(settings, SnakeCase)),
         };
         var path = Path.Combine(output, JobFile);
         await File.WriteAllTextAsync(path, peftJob.ToJsonString(Indented), ct);
@@ -106,6 +143,7 @@ public sealed record PeftRunner(string Runner, string Python, string Docker, str
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(emit);
         var shape = Lora.LlamaShape.Of(await Sonique.Gguf.GgufFile.ReadAsync(job.Model, ct));
+        shape.CheckTargets(job.Settings.ToLora().Targets, job.Model);
         var maxTokens = job.Settings.MaxSequence ?? shape.ContextLength;
         Sonique.Llm.Generation.LlamaLog.WarningsOnly();
         using var vocabulary = await LLama.LLamaWeights.LoadFromFileAsync(new LLama.Common.ModelParams(job.Model) { VocabOnly = true }, ct);
@@ -126,6 +164,29 @@ public sealed record PeftRunner(string Runner, string Python, string Docker, str
 
         await WriteAsync(job.Validation, ValidationTokens);
         return true;
+    }
+
+    /// <summary>Names and sizes of a model folder's files: enough to tell models apart without reading gigabytes.</summary>
+    private static string FolderStamp(string folder) => string.Join(
+        ";",
+        Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+            .Order(StringComparer.Ordinal)
+            .Select(f => $"{Path.GetRelativePath(folder, f)}:{new FileInfo(f).Length}")
+            .Prepend(File.Exists(Path.Combine(folder, "config.json")) ? File.ReadAllText(Path.Combine(folder, "config.json")) : ""));
+
+    private static string[] UserArguments() =>
+        OperatingSystem.IsLinux() || OperatingSystem.IsMacOS() ? ["--user", $"{Posix.getuid()}:{Posix.getgid()}"] : [];
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[a-zA-Z0-9][a-zA-Z0-9._/:@-]*$")]
+    private static partial System.Text.RegularExpressions.Regex ImageReference();
+
+    private static partial class Posix
+    {
+        [System.Runtime.InteropServices.LibraryImport("libc")]
+        public static partial uint getuid();
+
+        [System.Runtime.InteropServices.LibraryImport("libc")]
+        public static partial uint getgid();
     }
 
     private static readonly JsonSerializerOptions SnakeCase = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };

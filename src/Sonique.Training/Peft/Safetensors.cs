@@ -32,6 +32,11 @@ public sealed class Safetensors
     {
         await using var stream = File.OpenRead(path);
         var prefix = new byte[8];
+        if (stream.Length < 8)
+        {
+            throw new InvalidDataException($"'{path}' is not a safetensors file ({stream.Length} bytes).");
+        }
+
         await stream.ReadExactlyAsync(prefix, ct);
         var length = BinaryPrimitives.ReadInt64LittleEndian(prefix);
         if (length <= 1 || length > MaxHeader || 8 + length > stream.Length)
@@ -61,12 +66,23 @@ public sealed class Safetensors
                 continue;
             }
 
-            var dtype = entry["dtype"]?.GetValue<string>() ?? "";
-            var shape = entry["shape"]?.AsArray().Select(d => d!.GetValue<long>()).ToArray() ?? [];
-            var offsets = entry["data_offsets"]?.AsArray().Select(d => d!.GetValue<long>()).ToArray() ?? [];
-            var elements = shape.Aggregate(1L, (n, d) => checked(n * d));
+            string dtype;
+            long[] shape, offsets;
+            long elements;
+            try
+            {
+                dtype = entry["dtype"]?.GetValue<string>() ?? "";
+                shape = entry["shape"]?.AsArray().Select(d => d!.GetValue<long>()).ToArray() ?? [];
+                offsets = entry["data_offsets"]?.AsArray().Select(d => d!.GetValue<long>()).ToArray() ?? [];
+                elements = shape.Any(d => d < 0) ? -1 : shape.Aggregate(1L, (n, d) => checked(n * d));
+            }
+            catch (Exception e) when (e is InvalidOperationException or FormatException or NullReferenceException or OverflowException)
+            {
+                throw new InvalidDataException($"'{path}': tensor '{name}' has an unreadable header entry ({e.Message}).", e);
+            }
+
             var size = dtype switch { "F32" => 4, "F16" or "BF16" => 2, _ => 0 };
-            if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] > dataLength || offsets[1] - offsets[0] != elements * size || size == 0)
+            if (elements < 0 || elements > dataLength || offsets.Length != 2 || offsets[0] < 0 || offsets[1] > dataLength || offsets[1] - offsets[0] != elements * size || size == 0)
             {
                 throw new InvalidDataException($"'{path}': tensor '{name}' ({dtype} [{string.Join(", ", shape)}]) has a bad byte range or an unsupported dtype (F32, F16, BF16).");
             }

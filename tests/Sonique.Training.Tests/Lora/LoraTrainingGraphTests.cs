@@ -102,6 +102,19 @@ public sealed class LoraTrainingGraphTests(Stories15MModel stories) : IDisposabl
     }
 
     [Fact]
+    public async Task A_LoRA_of_the_output_projection_is_refused_for_a_model_whose_classifier_is_tied()
+    {
+        var model = await TinyLlama.WriteAsync(_folder.PathOf("tied.gguf"), tied: true);
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() =>
+            LoraTrainingGraph.LoadAsync(model, Everything(), 8, 4, 1, TestContext.Current.CancellationToken));
+
+        Assert.Contains("drop lm_head from finetune.targets", error.Message, StringComparison.Ordinal);
+        using var withoutHead = await LoraTrainingGraph.LoadAsync(model, new LoraSettings(2, 4, 0, LoraTarget.All), 8, 4, 1, TestContext.Current.CancellationToken);
+        Assert.True(withoutHead.Shape.TiedOutput);
+    }
+
+    [Fact]
     public async Task An_example_longer_than_the_window_is_refused_by_id()
     {
         var model = await TinyLlama.WriteAsync(_folder.PathOf("tiny.gguf"));

@@ -72,6 +72,31 @@ public sealed class PeftAdapterGgufTests(Stories15MModel stories) : IDisposable
         Assert.Equal([1f], b);
         var error = await Assert.ThrowsAsync<InvalidDataException>(() => Safetensors.ReadAsync(bad, ct));
         Assert.Contains("c.weight", error.Message, StringComparison.Ordinal);
+
+        // A shape whose element count overflows, and a negative one, are refused, not wrapped around.
+        foreach (var shape in new[] { "[4611686018427387904, 4]", "[-1, -4]" })
+        {
+            var hostile = _folder.PathOf("hostile.safetensors");
+            await File.WriteAllBytesAsync(hostile, SafetensorsBytes($$$"""{"d.weight":{"dtype":"F32","shape":{{{shape}}},"data_offsets":[0,0]}}""", []), ct);
+            Assert.Contains("d.weight", (await Assert.ThrowsAsync<InvalidDataException>(() => Safetensors.ReadAsync(hostile, ct))).Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task An_adapter_for_another_model_is_refused_naming_the_weight_and_the_sizes()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var tiny = await TinyLlama.WriteAsync(_folder.PathOf("tiny.gguf"));
+        var tinyShape = LlamaShape.Of(await GgufFile.ReadAsync(tiny, ct));
+        var folder = _folder.PathOf("peft");
+        await PeftAdapterGguf.WritePeftAsync(folder, 4, RandomMatrices(tinyShape, rank: 2, seed: 3).Take(2).ToList(), tinyShape, ct);
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => PeftAdapterGguf.ConvertAsync(folder, _folder.PathOf("a.gguf"), stories.Path32, ct));
+
+        Assert.Contains("blk.0.attn_q.weight", error.Message, StringComparison.Ordinal);
+        Assert.Contains(PeftAdapterGguf.WeightsFile, error.Message, StringComparison.Ordinal);
+        Assert.Contains("is for a [16, 16] weight; the base model's is [288, 288]", error.Message, StringComparison.Ordinal);
+        Assert.Contains("another model", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -109,7 +134,7 @@ public sealed class PeftAdapterGgufTests(Stories15MModel stories) : IDisposable
             Checkpoints = _folder.PathOf("checkpoints"),
             Settings = new FineTuneSettings { Packing = true, MaxSequence = 1024 },
         };
-        var peftJob = await PeftRunner.PrepareAsync(job, "unused", job.Output, job.Checkpoints, _ => { }, ct);
+        var peftJob = await PeftRunner.PrepareAsync(job, "unused", null, job.Output, job.Checkpoints, _ => { }, ct);
         var data = Path.Combine(job.Output, "data");
         var first = JsonNode.Parse((await File.ReadAllLinesAsync(Path.Combine(data, PeftRunner.TrainTokens), ct))[0])!;
 
@@ -172,12 +197,7 @@ public sealed class PeftAdapterGgufTests(Stories15MModel stories) : IDisposable
         {
             foreach (var target in LoraTarget.All)
             {
-                var (input, output) = target.Gguf switch
-                {
-                    "ffn_gate" or "ffn_up" => (shape.Embedding, shape.FeedForward),
-                    "ffn_down" => (shape.FeedForward, shape.Embedding),
-                    _ => (shape.Embedding, shape.Embedding),
-                };
+                var (input, output) = shape.Dimensions(target);
                 matrices.Add(new LoraMatrices(target.WeightName(layer), input, output, rank, Values(rank * input), Values(output * rank)));
             }
         }

@@ -32,8 +32,21 @@ MISTRAL_7B = dict(
     tie_word_embeddings=False, hidden_act="silu")
 
 
+def finite(value):
+    """JSON has no NaN: a non-finite number goes out as the string Sonique's reader takes ("NaN", "Infinity")."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    return value
+
+
+def line_of(event, **fields):
+    return json.dumps({"event": event, **{k: finite(v) for k, v in fields.items() if v is not None}})
+
+
 def emit(event, **fields):
-    print(json.dumps({"event": event, **{k: v for k, v in fields.items() if v is not None}}), flush=True)
+    print(line_of(event, **fields), flush=True)
 
 
 def read_examples(path):
@@ -201,7 +214,7 @@ def main():
     device = next(model.parameters()).device
     trainable = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(trainable, lr=settings["learning_rate"], weight_decay=settings.get("weight_decay", 0.0))
-    schedule = {"constant": "constant_with_warmup", "linear": "linear", "cosine": "cosine"}[settings.get("schedule", "constant")]
+    schedule = {"constant": "constant_with_warmup", "linear": "linear", "cosine": "cosine"}[settings.get("schedule", "constant").lower()]
     scheduler = get_scheduler(schedule, optimizer, num_warmup_steps=math.ceil(total_steps * settings.get("warmup_ratio", 0.0)),
                               num_training_steps=total_steps)
     flops_per_token = model_flops_per_token(config, max_length)
@@ -213,27 +226,38 @@ def main():
                 "peak_tflops": peak or 0.0, "tokens_per_epoch": tokens_per_epoch})
 
     checkpoints = job.get("checkpoints")
-    first_epoch, step = 1, 0
+    first_epoch, step, history = 1, 0, []
     state_file = os.path.join(checkpoints, "state.json") if checkpoints else None
     if state_file and os.path.exists(state_file) and not args.benchmark:
-        with open(state_file, encoding="utf-8") as f:
-            state = json.load(f)
-        # The folder is named by the run's identity (model, token ids, settings); the settings are checked again.
-        if state.get("job") == json.dumps(settings, sort_keys=True):
-            from peft import set_peft_model_state_dict
-            from safetensors.torch import load_file
-            set_peft_model_state_dict(model, load_file(os.path.join(checkpoints, "adapter.safetensors")))
-            optimizer.load_state_dict(torch.load(os.path.join(checkpoints, "optimizer.pt"), map_location=device))
-            scheduler.load_state_dict(torch.load(os.path.join(checkpoints, "scheduler.pt")))
-            first_epoch, step = state["epoch"] + 1, state["step"]
-            for line in state.get("history", []):
-                print(line, flush=True)
-            emit("resumed", epoch=state["epoch"], step=step, steps=total_steps)
+        try:
+            with open(state_file, encoding="utf-8") as f:
+                state = json.load(f)
+            # The folder is named by the run's identity (model, token ids, settings); the settings are checked again.
+            if state.get("job") == json.dumps(settings, sort_keys=True):
+                from peft import set_peft_model_state_dict
+                from safetensors.torch import load_file
+                saved = os.path.join(checkpoints, state["folder"])
+                # Everything is read before anything is applied: a damaged file leaves the fresh model as it is.
+                weights = load_file(os.path.join(saved, "adapter.safetensors"))
+                optimizer_state = torch.load(os.path.join(saved, "optimizer.pt"), map_location=device)
+                scheduler_state = torch.load(os.path.join(saved, "scheduler.pt"))
+                set_peft_model_state_dict(model, weights)
+                optimizer.load_state_dict(optimizer_state)
+                scheduler.load_state_dict(scheduler_state)
+                first_epoch, step, history = state["epoch"] + 1, state["step"], list(state.get("history", []))
+                for line in history:
+                    print(line, flush=True)
+                emit("resumed", epoch=state["epoch"], step=step, steps=total_steps)
+        except (OSError, ValueError, KeyError, RuntimeError) as damaged:
+            emit("note", reason=f"checkpoint in {checkpoints} is damaged ({damaged}); training starts over")
+            first_epoch, step, history = 1, 0, []
 
     pad = getattr(config, "pad_token_id", None) or 0
-    history, tokens, started = [], 0, time.perf_counter()
+    tokens, started = 0, time.perf_counter()
     synchronize = torch.cuda.synchronize if torch.cuda.is_available() else (lambda: None)
     for epoch in range(first_epoch, settings["epochs"] + 1):
+        # Dropout is seeded per epoch, as shuffling is, so a resumed run repeats the steps of an uninterrupted one.
+        torch.manual_seed(epoch_seed(settings.get("seed", 42), epoch, 2))
         model.train()
         order = list(train_sequences)
         random.Random(epoch_seed(settings.get("seed", 42), epoch, 1)).shuffle(order)
@@ -256,11 +280,10 @@ def main():
             synchronize()
             elapsed = time.perf_counter() - started
             rate_tokens = tokens / elapsed
-            event = {"event": "step", "epoch": epoch, "epochs": settings["epochs"], "step": step, "steps": total_steps,
-                     "loss": step_loss / max(answer_tokens, 1), "learning_rate": rate,
-                     "grad_norm": float(norm) if norm is not None else None, "tokens": tokens, "tokens_per_second": rate_tokens,
-                     "extra": {"mfu": rate_tokens * flops_per_token / (peak * 1e12)} if peak else None}
-            line = json.dumps({k: v for k, v in event.items() if v is not None})
+            line = line_of("step", epoch=epoch, epochs=settings["epochs"], step=step, steps=total_steps,
+                           loss=step_loss / max(answer_tokens, 1), learning_rate=rate,
+                           grad_norm=float(norm) if norm is not None else None, tokens=tokens, tokens_per_second=rate_tokens,
+                           extra={"mfu": rate_tokens * flops_per_token / (peak * 1e12)} if peak else None)
             history.append(line)
             print(line, flush=True)
             epoch_loss += step_loss
@@ -278,24 +301,29 @@ def main():
                     loss, n = summed_loss(model, ids, labels, mask, torch)
                     total, count = total + float(loss), count + n
             validation_loss = total / max(count, 1)
-        line = json.dumps({"event": "epoch", "epoch": epoch, "epochs": settings["epochs"], "step": step, "steps": total_steps,
-                           "train_loss": epoch_loss / max(epoch_targets, 1), "validation_loss": validation_loss,
-                           "seconds": time.perf_counter() - epoch_started})
+        line = line_of("epoch", epoch=epoch, epochs=settings["epochs"], step=step, steps=total_steps,
+                       train_loss=epoch_loss / max(epoch_targets, 1), validation_loss=validation_loss,
+                       seconds=time.perf_counter() - epoch_started)
         history.append(line)
         print(line, flush=True)
         if checkpoints:
             from peft import get_peft_model_state_dict
             from safetensors.torch import save_file
-            os.makedirs(checkpoints, exist_ok=True)
-            save_file(get_peft_model_state_dict(model), os.path.join(checkpoints, "adapter.safetensors"))
-            torch.save(optimizer.state_dict(), os.path.join(checkpoints, "optimizer.pt"))
-            torch.save(scheduler.state_dict(), os.path.join(checkpoints, "scheduler.pt"))
+            # Each epoch in its own folder, written in full before state.json names it: a kill in between leaves
+            # the previous epoch's checkpoint whole.
+            folder = f"epoch-{epoch:03d}"
+            saved = os.path.join(checkpoints, folder)
+            os.makedirs(saved, exist_ok=True)
+            save_file(get_peft_model_state_dict(model), os.path.join(saved, "adapter.safetensors"))
+            torch.save(optimizer.state_dict(), os.path.join(saved, "optimizer.pt"))
+            torch.save(scheduler.state_dict(), os.path.join(saved, "scheduler.pt"))
             with open(state_file + ".tmp", "w", encoding="utf-8") as f:
-                json.dump({"job": json.dumps(settings, sort_keys=True), "epoch": epoch, "step": step, "history": history}, f)
+                json.dump({"job": json.dumps(settings, sort_keys=True), "epoch": epoch, "step": step, "folder": folder, "history": history}, f)
             os.replace(state_file + ".tmp", state_file)
-            emit("checkpoint", epoch=epoch, path=checkpoints)
+            emit("checkpoint", epoch=epoch, path=saved)
 
-    model.save_pretrained(job["output"], safe_serialization=True)
+    # Only the LoRA matrices: with lm_head targeted, peft would otherwise also save the whole output and embedding layers.
+    model.save_pretrained(job["output"], safe_serialization=True, save_embedding_layers=False)
     emit("done", path=job["output"], seconds=time.perf_counter() - started)
     return 0
 
