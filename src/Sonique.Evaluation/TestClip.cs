@@ -12,12 +12,7 @@ public sealed record TestClip(string ClipId, string Description, ParsedTags Refe
     /// </summary>
     public static async Task<IReadOnlyList<TestClip>> ReadAsync(string testJsonl, string splitsCsv, CancellationToken ct)
     {
-        var ids = (await File.ReadAllLinesAsync(splitsCsv, ct))
-            .Skip(1)
-            .Select(line => line.Split(','))
-            .Where(cells => cells.Length >= 2 && cells[1] == SplitsCsv.Name(DatasetSplit.Test))
-            .Select(cells => cells[0])
-            .ToList();
+        var ids = await TestIdsAsync(splitsCsv, ct);
         var clips = new List<TestClip>();
         await foreach (var conversation in ChatJsonl.ReadAsync(testJsonl, ct))
         {
@@ -41,5 +36,29 @@ public sealed record TestClip(string ClipId, string Description, ParsedTags Refe
         return lines == ids.Count
             ? clips
             : throw new InvalidDataException($"'{testJsonl}' has {lines} conversations but '{splitsCsv}' names {ids.Count} test clips: rerun Pair.");
+    }
+
+    /// <summary>The clip ids of splits.csv's test rows, in order (RFC 4180: an id may be quoted).</summary>
+    private static async Task<List<string>> TestIdsAsync(string splitsCsv, CancellationToken ct)
+    {
+        using var reader = new StreamReader(splitsCsv);
+        await using var csv = CsvHelper.CsvReader.Create(reader, new CsvHelper.CsvReaderOptions { TrackLineNumbers = true, MalformedData = CsvHelper.CsvMalformedDataHandling.Throw }, leaveOpen: false);
+        var ids = new List<string>();
+        try
+        {
+            while (await csv.ReadAsync(ct))
+            {
+                if (csv.GetString("split") == SplitsCsv.Name(DatasetSplit.Test))
+                {
+                    ids.Add(csv.GetString("clip_id"));
+                }
+            }
+        }
+        catch (Exception e) when (e is CsvHelper.CsvFormatException or ArgumentException or KeyNotFoundException)
+        {
+            throw new InvalidDataException($"'{splitsCsv}', line {csv.LineNumber}: {e.Message}", e);
+        }
+
+        return ids;
     }
 }

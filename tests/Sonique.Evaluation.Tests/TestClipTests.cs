@@ -1,0 +1,40 @@
+using Sonique.Dataset.Pairs;
+
+namespace Sonique.Evaluation.Tests;
+
+public sealed class TestClipTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("sonique-testclips-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static ClipPair Pair(string id, string tags) => new(id, $"Scene of {id}.", tags, tags.Split(", ")[..^1], int.Parse(tags.Split(", ")[^1].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture));
+
+    [Fact]
+    public async Task Test_rows_of_splits_csv_name_the_conversations_of_test_jsonl_in_order_even_when_quoted()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        ClipPair[] test = [Pair("a,b", "Piano, Calm, 70 BPM"), Pair("c", "Drums, 120 BPM")];
+        await ChatJsonl.WriteAsync(Path.Combine(_dir, "test.jsonl"), test, ct);
+        await File.WriteAllTextAsync(Path.Combine(_dir, "splits.csv"), SplitsCsv.Text([("a,b", DatasetSplit.Test, null), ("x", DatasetSplit.Train, "balanced out, Piano"), ("c", DatasetSplit.Test, null)]), ct);
+
+        var clips = await TestClip.ReadAsync(Path.Combine(_dir, "test.jsonl"), Path.Combine(_dir, "splits.csv"), ct);
+
+        Assert.Equal(["a,b", "c"], clips.Select(c => c.ClipId));
+        Assert.Equal("Scene of c.", clips[1].Description);
+        Assert.Equal(["Piano", "Calm", "70 BPM"], clips[0].Reference.Tags);
+    }
+
+    [Fact]
+    public async Task A_test_split_that_disagrees_with_splits_csv_is_refused_naming_both_files()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await ChatJsonl.WriteAsync(Path.Combine(_dir, "test.jsonl"), [Pair("a", "Piano, 70 BPM")], ct);
+        await File.WriteAllTextAsync(Path.Combine(_dir, "splits.csv"), SplitsCsv.Text([("a", DatasetSplit.Test, null), ("b", DatasetSplit.Test, null)]), ct);
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => TestClip.ReadAsync(Path.Combine(_dir, "test.jsonl"), Path.Combine(_dir, "splits.csv"), ct));
+
+        Assert.Contains("test.jsonl' has 1 conversations but", error.Message, StringComparison.Ordinal);
+        Assert.Contains("splits.csv' names 2 test clips", error.Message, StringComparison.Ordinal);
+    }
+}
