@@ -2,6 +2,7 @@ using System.Globalization;
 using Cake.Core.Diagnostics;
 using Sonique.Build.Frosting;
 using Sonique.Build.Host;
+using Sonique.Dataset.Pairs;
 using Sonique.Engine;
 using Sonique.Evaluation;
 using Sonique.Llm.BaseModels;
@@ -27,10 +28,10 @@ public sealed class EvaluateTask : StageTask
         {
             Inputs =
             [
-                ArtifactPaths.PairsFile("test.jsonl"), ArtifactPaths.PairsFile("splits.csv"), ArtifactPaths.PairsFile("train.jsonl"),
-                ArtifactPaths.BaseModelManifest, adapter, .. model.IsConfigured ? Array.Empty<string>() : [ArtifactPaths.Stories15M],
+                ArtifactPaths.PairsFile(PairDataset.TestFile), ArtifactPaths.PairsFile(PairDataset.SplitsFile), ArtifactPaths.PairsFile(PairDataset.TrainFile),
+                ArtifactPaths.BaseModelManifest, adapter, .. model.Inputs,
             ],
-            Parameters = model.IsConfigured ? ModelFiles.Stamped(generate.Parameters(), Path.GetFullPath(model.Model!, context.Workspace.Root)) : generate.Parameters(),
+            Parameters = model.Stamp(generate.Parameters(), context.Workspace.Root),
             Outputs = [ArtifactPaths.Evaluation + "/"],
             Run = async (run, ct) =>
             {
@@ -39,9 +40,9 @@ public sealed class EvaluateTask : StageTask
                 using var bar = LiveBar.ForThisConsole();
                 var progress = new ModelProgress(bar);
                 var result = await EvaluationRun.RunAsync(
-                    context.Workspace.Resolve(ArtifactPaths.PairsFile("test.jsonl")),
-                    context.Workspace.Resolve(ArtifactPaths.PairsFile("splits.csv")),
-                    context.Workspace.Resolve(ArtifactPaths.PairsFile("train.jsonl")),
+                    context.Workspace.Resolve(ArtifactPaths.PairsFile(PairDataset.TestFile)),
+                    context.Workspace.Resolve(ArtifactPaths.PairsFile(PairDataset.SplitsFile)),
+                    context.Workspace.Resolve(ArtifactPaths.PairsFile(PairDataset.TrainFile)),
                     lora => generate.ToOptions(modelPath, lora),
                     context.Workspace.Resolve(adapter),
                     generate.PromptStyle,

@@ -1,5 +1,6 @@
 using Sonique.Build.Frosting;
 using Sonique.Build.Host;
+using Sonique.Dataset.Pairs;
 using Sonique.Engine;
 using Sonique.Llm.BaseModels;
 using Sonique.Training;
@@ -27,8 +28,8 @@ public sealed class FineTuneTask : StageTask
         };
         return new UnitStage("FineTune", version: 1)
         {
-            Inputs = [ArtifactPaths.PairsFile("train.jsonl"), ArtifactPaths.PairsFile("validation.jsonl"), ArtifactPaths.BaseModelManifest, .. model.IsConfigured ? Array.Empty<string>() : [ArtifactPaths.Stories15M]],
-            Parameters = model.IsConfigured ? ModelFiles.Stamped(parameters, Path.GetFullPath(model.Model!, context.Workspace.Root)) : parameters,
+            Inputs = [ArtifactPaths.PairsFile(PairDataset.TrainFile), ArtifactPaths.PairsFile(PairDataset.ValidationFile), ArtifactPaths.BaseModelManifest, .. model.Inputs],
+            Parameters = model.Stamp(parameters, context.Workspace.Root),
             Outputs = [ArtifactPaths.FineTune + "/"],
             Run = async (run, ct) =>
             {
@@ -36,8 +37,8 @@ public sealed class FineTuneTask : StageTask
                 var job = new TrainingJob
                 {
                     Model = manifest.Resolve(context.Workspace.Root),
-                    Train = context.Workspace.Resolve(ArtifactPaths.PairsFile("train.jsonl")),
-                    Validation = context.Workspace.Resolve(ArtifactPaths.PairsFile("validation.jsonl")),
+                    Train = context.Workspace.Resolve(ArtifactPaths.PairsFile(PairDataset.TrainFile)),
+                    Validation = context.Workspace.Resolve(ArtifactPaths.PairsFile(PairDataset.ValidationFile)),
                     Template = context.Config.Generate.Template,
                     Output = run.Output(0),
                     Checkpoints = context.Workspace.Resolve(ArtifactPaths.FineTuneCheckpoints),

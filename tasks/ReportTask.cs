@@ -1,5 +1,6 @@
 using Sonique.Build.Frosting;
 using Sonique.Build.Host;
+using Sonique.Dataset.Pairs;
 using Sonique.Engine;
 using Sonique.Llm.BaseModels;
 using Sonique.Report;
@@ -20,7 +21,7 @@ public sealed class ReportTask : StageTask
     {
         Inputs =
         [
-            ArtifactPaths.PairsFile(Sonique.Dataset.Pairs.PairDataset.StatisticsFile), $"{ArtifactPaths.FineTune}/{FineTuneRun.MetricsFile}",
+            ArtifactPaths.PairsFile(PairDataset.StatisticsFile), $"{ArtifactPaths.FineTune}/{FineTuneRun.MetricsFile}",
             ArtifactPaths.Evaluation + "/", ArtifactPaths.BaseModelManifest,
         ],
         Outputs = [ArtifactPaths.Report + "/"],
@@ -32,7 +33,7 @@ public sealed class ReportTask : StageTask
             var stages = context.Reports.Select(r => new StageSummary(r.Stage, r.Items, r.Ran, r.Restored, r.Fresh, r.Failed, r.Duration.TotalSeconds)).ToList();
             var inputs = await ReportInputs.ReadAsync(
                 manifest.Name,
-                context.Workspace.Resolve(ArtifactPaths.PairsFile(Sonique.Dataset.Pairs.PairDataset.StatisticsFile)),
+                context.Workspace.Resolve(ArtifactPaths.PairsFile(PairDataset.StatisticsFile)),
                 context.Workspace.Resolve($"{ArtifactPaths.FineTune}/{FineTuneRun.MetricsFile}"),
                 context.Workspace.Resolve(ArtifactPaths.Evaluation),
                 stages,

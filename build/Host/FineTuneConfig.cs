@@ -168,6 +168,5 @@ public sealed class PeftConfig
         {
             yield return $"finetune.peft.runner '{Runner}' is not one of {string.Join(", ", Runners)}";
         }
-
     }
 }

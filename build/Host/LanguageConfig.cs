@@ -19,6 +19,14 @@ public sealed class BaseModelConfig
 
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Model);
 
+    /// <summary>What a stage that runs the base model reads of it: stories15M's file, which lives in the workspace
+    /// (a configured model lives anywhere and is stamped into the parameters instead, <see cref="Stamp"/>).</summary>
+    public IReadOnlyList<string> Inputs => IsConfigured ? [] : [ArtifactPaths.Stories15M];
+
+    /// <summary><paramref name="parameters"/>, with a configured model's path, size and time added.</summary>
+    public IReadOnlyDictionary<string, string> Stamp(IReadOnlyDictionary<string, string> parameters, string workspaceRoot) =>
+        IsConfigured ? ModelFiles.Stamped(parameters, Path.GetFullPath(Model!, workspaceRoot)) : parameters;
+
     public GgmlType GgmlType => Type.Equals("f16", StringComparison.OrdinalIgnoreCase) ? GgmlType.F16 : GgmlType.F32;
 
     internal IEnumerable<string> Problems()

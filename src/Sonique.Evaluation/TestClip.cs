@@ -13,29 +13,21 @@ public sealed record TestClip(string ClipId, string Description, ParsedTags Refe
     public static async Task<IReadOnlyList<TestClip>> ReadAsync(string testJsonl, string splitsCsv, CancellationToken ct)
     {
         var ids = await TestIdsAsync(splitsCsv, ct);
-        var clips = new List<TestClip>();
+        var conversations = new List<IReadOnlyList<ChatMessage>>();
         await foreach (var conversation in ChatJsonl.ReadAsync(testJsonl, ct))
         {
-            var index = clips.Count;
-            if (index >= ids.Count)
-            {
-                break;
-            }
-
-            var description = conversation.LastOrDefault(m => m.Role == "user")?.Content ?? string.Empty;
-            var answer = conversation.LastOrDefault(m => m.Role == "assistant")?.Content;
-            clips.Add(new TestClip(ids[index], description, TagParser.Parse(answer)));
+            conversations.Add(conversation);
         }
 
-        var lines = 0;
-        await foreach (var _ in ChatJsonl.ReadAsync(testJsonl, ct))
+        if (conversations.Count != ids.Count)
         {
-            lines++;
+            throw new InvalidDataException($"'{testJsonl}' has {conversations.Count} conversations but '{splitsCsv}' names {ids.Count} test clips: rerun Pair.");
         }
 
-        return lines == ids.Count
-            ? clips
-            : throw new InvalidDataException($"'{testJsonl}' has {lines} conversations but '{splitsCsv}' names {ids.Count} test clips: rerun Pair.");
+        return conversations.Select((conversation, i) => new TestClip(
+            ids[i],
+            conversation.LastOrDefault(m => m.Role == "user")?.Content ?? string.Empty,
+            TagParser.Parse(conversation.LastOrDefault(m => m.Role == "assistant")?.Content))).ToList();
     }
 
     /// <summary>The clip ids of splits.csv's test rows, in order (RFC 4180: an id may be quoted).</summary>

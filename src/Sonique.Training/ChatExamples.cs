@@ -11,6 +11,33 @@ namespace Sonique.Training;
 /// </summary>
 public static class ChatExamples
 {
+    /// <summary>
+    /// A training job's train and validation examples, tokenised with its model's own vocabulary and chat template;
+    /// an example longer than the model's context (or finetune.max_sequence) is reported through
+    /// <paramref name="emit"/> and left out. Both trainers start from this.
+    /// </summary>
+    public static async Task<(List<TrainingExample> Train, List<TrainingExample> Validation)> ReadJobAsync(
+        TrainingJob job, LlamaShape shape, Action<TrainingEvent> emit, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(shape);
+        ArgumentNullException.ThrowIfNull(emit);
+        var maxTokens = Math.Min(job.Settings.MaxSequence ?? shape.ContextLength, shape.ContextLength);
+        LlamaLog.WarningsOnly();
+        using var vocabulary = await LLamaWeights.LoadFromFileAsync(new LLama.Common.ModelParams(job.Model) { VocabOnly = true }, ct);
+        var format = ChatFormat.For(job.Template, vocabulary);
+        var (train, skipped) = await ReadAsync(job.Train, vocabulary, format, maxTokens, ct);
+        List<TrainingExample> validation = [];
+        if (job.Validation is not null)
+        {
+            (validation, var skippedValidation) = await ReadAsync(job.Validation, vocabulary, format, maxTokens, ct);
+            skipped.AddRange(skippedValidation);
+        }
+
+        skipped.ForEach(emit);
+        return train.Count > 0 ? (train, validation) : throw new InvalidDataException($"'{job.Train}' has no example the trainer can use.");
+    }
+
     public static async Task<(List<TrainingExample> Examples, List<TrainingEvent> Skipped)> ReadAsync(
         string path, LLamaWeights vocabulary, ChatFormat format, int maxTokens, CancellationToken ct)
     {

@@ -24,8 +24,6 @@ internal static partial class GgmlNative
     [LibraryImport(Base)] public static partial void ggml_free(nint ctx);
     [LibraryImport(Base)] public static partial nuint ggml_tensor_overhead();
     [LibraryImport(Base)] public static partial nuint ggml_graph_overhead_custom(nuint size, [MarshalAs(UnmanagedType.U1)] bool grads);
-    [LibraryImport(Base)] public static partial nint ggml_get_first_tensor(nint ctx);
-    [LibraryImport(Base)] public static partial nint ggml_get_next_tensor(nint ctx, nint tensor);
 
     [LibraryImport(Base)] public static partial nint ggml_new_tensor_1d(nint ctx, int type, long ne0);
     [LibraryImport(Base)] public static partial nint ggml_new_tensor_2d(nint ctx, int type, long ne0, long ne1);
@@ -33,8 +31,6 @@ internal static partial class GgmlNative
     [LibraryImport(Base)] public static partial void ggml_set_param(nint tensor);
     [LibraryImport(Base)] public static partial void ggml_set_loss(nint tensor);
     [LibraryImport(Base)] public static partial nint ggml_get_data(nint tensor);
-    [LibraryImport(Base)] public static partial nuint ggml_nbytes(nint tensor);
-    [LibraryImport(Base)] public static partial long ggml_nelements(nint tensor);
 
     [LibraryImport(Base)] public static partial nint ggml_get_rows(nint ctx, nint a, nint b);
     [LibraryImport(Base)] public static partial nint ggml_rms_norm(nint ctx, nint a, float eps);
@@ -42,7 +38,6 @@ internal static partial class GgmlNative
     [LibraryImport(Base)] public static partial nint ggml_add(nint ctx, nint a, nint b);
     [LibraryImport(Base)] public static partial nint ggml_scale(nint ctx, nint a, float s);
     [LibraryImport(Base)] public static partial nint ggml_mul_mat(nint ctx, nint a, nint b);
-    [LibraryImport(Base)] public static partial nint ggml_reshape_2d(nint ctx, nint a, long ne0, long ne1);
     [LibraryImport(Base)] public static partial nint ggml_reshape_3d(nint ctx, nint a, long ne0, long ne1, long ne2);
     [LibraryImport(Base)] public static partial nint ggml_permute(nint ctx, nint a, int axis0, int axis1, int axis2, int axis3);
     [LibraryImport(Base)] public static partial nint ggml_cont(nint ctx, nint a);
@@ -63,7 +58,6 @@ internal static partial class GgmlNative
     [LibraryImport(Base)] public static partial void ggml_build_backward_expand(nint ctx, nint graph, nint gradAccumulators);
     [LibraryImport(Base)] public static partial void ggml_graph_reset(nint graph);
     [LibraryImport(Base)] public static partial nint ggml_graph_get_grad(nint graph, nint node);
-    [LibraryImport(Base)] public static partial int ggml_graph_n_nodes(nint graph);
 
     [LibraryImport(Base)] public static partial void ggml_set_input(nint tensor);
     [LibraryImport(Base)] public static partial void ggml_set_output(nint tensor);

@@ -1,9 +1,6 @@
 using System.Diagnostics;
-using LLama;
-using LLama.Common;
 using Sonique.Engine.Hashing;
 using Sonique.Gguf;
-using Sonique.Llm.Generation;
 using Sonique.Llm.Lora;
 
 namespace Sonique.Training.Lora;
@@ -29,28 +26,7 @@ public static class LlamaTrainerRun
 
         var clock = Stopwatch.StartNew();
         var shape = LlamaShape.Of(await GgufFile.ReadAsync(job.Model, ct));
-        var maxTokens = Math.Min(job.Settings.MaxSequence ?? shape.ContextLength, shape.ContextLength);
-        LlamaLog.WarningsOnly();
-        List<TrainingExample> train;
-        List<TrainingExample> validation = [];
-        using (var vocabulary = await LLamaWeights.LoadFromFileAsync(new ModelParams(job.Model) { VocabOnly = true }, ct))
-        {
-            var format = ChatFormat.For(job.Template, vocabulary);
-            (train, var skipped) = await ChatExamples.ReadAsync(job.Train, vocabulary, format, maxTokens, ct);
-            if (job.Validation is not null)
-            {
-                (validation, var skippedValidation) = await ChatExamples.ReadAsync(job.Validation, vocabulary, format, maxTokens, ct);
-                skipped.AddRange(skippedValidation);
-            }
-
-            skipped.ForEach(emit);
-        }
-
-        if (train.Count == 0)
-        {
-            throw new InvalidDataException($"'{job.Train}' has no example the trainer can use.");
-        }
-
+        var (train, validation) = await ChatExamples.ReadJobAsync(job, shape, emit, ct);
         var all = train.Concat(validation).ToList();
         var window = Math.Min(shape.ContextLength, RoundUp(all.Max(e => e.Tokens.Length), 16));
         var maxTargets = all.Max(e => e.Targets);

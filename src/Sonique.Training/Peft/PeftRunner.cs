@@ -144,25 +144,20 @@ public sealed partial record PeftRunner(string Runner, string Python, string Doc
         ArgumentNullException.ThrowIfNull(emit);
         var shape = Lora.LlamaShape.Of(await Sonique.Gguf.GgufFile.ReadAsync(job.Model, ct));
         shape.CheckTargets(job.Settings.ToLora().Targets, job.Model);
-        var maxTokens = job.Settings.MaxSequence ?? shape.ContextLength;
-        Sonique.Llm.Generation.LlamaLog.WarningsOnly();
-        using var vocabulary = await LLama.LLamaWeights.LoadFromFileAsync(new LLama.Common.ModelParams(job.Model) { VocabOnly = true }, ct);
-        var format = Sonique.Llm.Generation.ChatFormat.For(job.Template, vocabulary);
-        async Task WriteAsync(string source, string name)
+        var (train, validation) = await ChatExamples.ReadJobAsync(job, shape, emit, ct);
+        async Task WriteAsync(IEnumerable<Lora.TrainingExample> examples, string name)
         {
-            var (examples, skipped) = await ChatExamples.ReadAsync(source, vocabulary, format, maxTokens, ct);
-            skipped.ForEach(emit);
             var lines = examples.Select(e => JsonSerializer.Serialize(new { id = e.Id, input_ids = e.Tokens, answer_start = e.AnswerStart }));
             await File.WriteAllLinesAsync(Path.Combine(folder, name), lines, ct);
         }
 
-        await WriteAsync(job.Train, TrainTokens);
+        await WriteAsync(train, TrainTokens);
         if (job.Validation is null)
         {
             return false;
         }
 
-        await WriteAsync(job.Validation, ValidationTokens);
+        await WriteAsync(validation, ValidationTokens);
         return true;
     }
 
