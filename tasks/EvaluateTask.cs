@@ -46,6 +46,7 @@ public sealed class EvaluateTask : StageTask
                     lora => generate.ToOptions(modelPath, lora),
                     context.Workspace.Resolve(adapter),
                     generate.PromptStyle,
+                    context.Config.Pair.Test,
                     run.Output(0),
                     progress,
                     ct);

@@ -15,23 +15,22 @@ public sealed class SampleLibraryTask : StageTask
     public override StageDefinition Define(SoniqueContext context)
     {
         var library = context.Config.Collect.ToSources(context.Config.Samples, ArtifactPaths.Samples).OfType<SampleLibrarySource>().FirstOrDefault();
-        var clips = library is null ? [] : SampleLibrary.Plan(library.Seed, library.Count, library.Seconds);
-        var byId = clips.ToDictionary(c => c.Id, StringComparer.Ordinal);
         var writer = new SampleClipWriter(context.Config.Tools.CreateFfmpeg());
+        // Each clip is planned when its item runs, not all of them up front: Status and a fresh rerun plan none.
         return new ItemStage("SampleLibrary", version: 1)
         {
-            Items = _ => ValueTask.FromResult<IReadOnlyList<StageItem>>(clips.Select(clip => new StageItem(
-                clip.Id,
+            Items = _ => ValueTask.FromResult<IReadOnlyList<StageItem>>(library is null ? [] : Enumerable.Range(1, library.Count).Select(SampleLibrary.IdOf).Select(id => new StageItem(
+                id,
                 [],
-                [$"{ArtifactPaths.Samples}/{clip.Id}.mp4", $"{ArtifactPaths.Samples}/{clip.Id}.json"])
+                [$"{ArtifactPaths.Samples}/{id}.mp4", $"{ArtifactPaths.Samples}/{id}.json"])
             {
                 Values = new Dictionary<string, string>
                 {
-                    ["seed"] = library!.Seed.ToString(CultureInfo.InvariantCulture),
+                    ["seed"] = library.Seed.ToString(CultureInfo.InvariantCulture),
                     ["seconds"] = library.Seconds.ToString(CultureInfo.InvariantCulture),
                 },
             }).ToList()),
-            Run = (run, ct) => writer.WriteAsync(byId[run.Key], run.Output(0), run.Output(1), ct),
+            Run = (run, ct) => writer.WriteAsync(SampleLibrary.Clip(library!.Seed, SampleLibrary.NumberOf(run.Key), library.Seconds), run.Output(0), run.Output(1), ct),
         };
     }
 }

@@ -65,14 +65,18 @@ public sealed class DescribeVideoConfig
             yield return $"describe_video.backend '{Backend}' is not one of features, vlm";
         }
 
-        if (Frames is < 1 or > 64)
+        foreach (var problem in NumberRange.Problems(
+            ("describe_video.frames", Frames, 1, 64),
+            ("describe_video.motion_fps", MotionFps, 0.1, 60),
+            ("describe_video.vlm.max_tokens", Vlm.MaxTokens, 1, 4096),
+            ("describe_video.vlm.temperature", Vlm.Temperature, 0, 10),
+            ("describe_video.vlm.top_p", Vlm.TopP, 0.01, 1),
+            ("describe_video.vlm.top_k", Vlm.TopK, 0, 1000),
+            // llama.cpp reads the top seed, 4294967295, as "random", which would make descriptions irreproducible.
+            ("describe_video.vlm.seed", Vlm.Seed, 0, int.MaxValue),
+            ("describe_video.vlm.context_size", Vlm.ContextSize, 256, 1_048_576)))
         {
-            yield return "describe_video.frames must be between 1 and 64";
-        }
-
-        if (MotionFps is <= 0 or > 60)
-        {
-            yield return "describe_video.motion_fps must be above 0 and at most 60";
+            yield return problem;
         }
 
         if (UsesVlm && (string.IsNullOrWhiteSpace(Vlm.Model) || string.IsNullOrWhiteSpace(Vlm.Projector)))
@@ -168,14 +172,19 @@ public sealed class TagAudioConfig
             yield return $"tag_audio.backend '{Backend}' is not one of features, onnx";
         }
 
-        if (ChunkSeconds is < 1 or > 600)
+        foreach (var problem in NumberRange.Problems(
+            ("tag_audio.chunk_seconds", ChunkSeconds, 1, 600),
+            ("tag_audio.max_tags", MaxTags, 2, 100),
+            ("tag_audio.onnx.top_k", Onnx.TopK, 1, 1000),
+            ("tag_audio.onnx.threshold", Onnx.Threshold, 0, 1),
+            ("tag_audio.onnx.sample_rate", Onnx.SampleRate, 8000, 192_000),
+            ("tag_audio.onnx.fft_size", Onnx.FftSize, 64, 65_536),
+            ("tag_audio.onnx.hop", Onnx.Hop, 1, Onnx.FftSize),
+            ("tag_audio.onnx.mel_bands", Onnx.MelBands, 1, 512),
+            ("tag_audio.onnx.patch_frames", Onnx.PatchFrames, 1, 100_000),
+            ("tag_audio.onnx.patch_hop", Onnx.PatchHop, 1, Onnx.PatchFrames)))
         {
-            yield return "tag_audio.chunk_seconds must be between 1 and 600";
-        }
-
-        if (MaxTags is < 2 or > 100)
-        {
-            yield return "tag_audio.max_tags must be between 2 and 100";
+            yield return problem;
         }
 
         if (!UsesOnnx)

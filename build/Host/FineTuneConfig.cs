@@ -122,9 +122,9 @@ public sealed class FineTuneConfig
             yield return "finetune." + problem;
         }
 
-        if (Threads is < 1)
+        foreach (var problem in NumberRange.Problems(("finetune.threads", Threads, 1, 1024)))
         {
-            yield return "finetune.threads must be at least 1";
+            yield return problem;
         }
 
         foreach (var problem in Peft.Problems())

@@ -114,19 +114,12 @@ public sealed class GenerateConfig
             yield return $"generate.prompt '{Prompt}' is not one of {string.Join(", ", PromptStyles.Keys)}";
         }
 
-        if (MaxTokens is < 1 or > 4096)
+        foreach (var problem in NumberRange.Problems(
+            ("generate.max_tokens", MaxTokens, 1, 4096),
+            ("generate.context_size", ContextSize, 16, 1_048_576),
+            ("generate.threads", Threads, 1, 1024)))
         {
-            yield return "generate.max_tokens must be between 1 and 4096";
-        }
-
-        if (ContextSize is < 16)
-        {
-            yield return "generate.context_size must be at least 16";
-        }
-
-        if (Threads is < 1)
-        {
-            yield return "generate.threads must be at least 1";
+            yield return problem;
         }
 
         if (!FlashAttentionModes.ContainsKey(FlashAttention))
@@ -165,24 +158,19 @@ public sealed class PairConfig
 
     internal IEnumerable<string> Problems()
     {
-        if (Validation is < 0 or >= 1 || Test is < 0 or >= 1 || Validation + Test >= 1)
+        if (Validation + Test >= 1)
         {
-            yield return "pair.validation and pair.test must each be in [0, 1) and leave some clips for training";
+            yield return "pair.validation and pair.test together must stay below 1, to leave some clips for training";
         }
 
-        if (Balance.MaxTagShare is <= 0 or > 1)
+        foreach (var problem in NumberRange.Problems(
+            ("pair.validation", Validation, 0, 0.99),
+            ("pair.test", Test, 0, 0.99),
+            ("pair.balance.max_tag_share", Balance.MaxTagShare, 0.01, 1),
+            ("pair.balance.max_tempo_band_share", Balance.MaxTempoBandShare, 0.01, 1),
+            ("pair.balance.tempo_band_width", Balance.TempoBandWidth, 1, 200)))
         {
-            yield return "pair.balance.max_tag_share must be above 0 and at most 1";
-        }
-
-        if (Balance.MaxTempoBandShare is <= 0 or > 1)
-        {
-            yield return "pair.balance.max_tempo_band_share must be above 0 and at most 1";
-        }
-
-        if (Balance.TempoBandWidth is < 1 or > 200)
-        {
-            yield return "pair.balance.tempo_band_width must be between 1 and 200 BPM";
+            yield return problem;
         }
     }
 }

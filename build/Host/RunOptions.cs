@@ -27,7 +27,7 @@ public sealed record RunOptions(string Target, bool Exclusive, bool DryRun, bool
         return new RunOptions(
             Last("target") ?? "Default",
             Flag("exclusive"),
-            Flag("dryrun") || Flag("dry-run") || Flag("whatif"),
+            Flag("dryrun") || Flag("dry-run") || Flag("noop") || Flag("whatif"),
             forceAll,
             forceStages,
             jobs,

@@ -3,6 +3,7 @@ using Sonique.Ingest.Download;
 using Sonique.Ingest.Sources;
 using Sonique.Media;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
 
@@ -53,10 +54,12 @@ public sealed class SoniqueConfig
         }
 
         var deserializer = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build();
+        var text = File.ReadAllText(path);
         SoniqueConfig config;
         try
         {
-            config = deserializer.Deserialize<SoniqueConfig?>(File.ReadAllText(path)) ?? new SoniqueConfig();
+            RefuseDuplicateKeys(path, text);
+            config = deserializer.Deserialize<SoniqueConfig?>(text) ?? new SoniqueConfig();
         }
         catch (YamlException e)
         {
@@ -70,11 +73,77 @@ public sealed class SoniqueConfig
             : throw new InvalidDataException($"The config profile '{path}': {string.Join("; ", problems)}");
     }
 
+    /// <summary>
+    /// YAML lets the last of two equal keys win silently, so a profile that sets download.seconds twice would run with
+    /// whichever came last. Refused instead, naming the key and both lines, in every mapping however deep.
+    /// </summary>
+    private static void RefuseDuplicateKeys(string path, string text)
+    {
+        var parser = new Parser(new StringReader(text));
+        // One entry per open collection: its dotted path; for a mapping, the line of each key so far, whether the next
+        // node is a key and the last key read; for a sequence, the next index.
+        var open = new Stack<(string Path, Dictionary<string, long>? Keys, bool ExpectKey, string LastKey, int Index)>();
+        while (parser.MoveNext())
+        {
+            if (parser.Current is MappingEnd or SequenceEnd)
+            {
+                open.Pop();
+                continue;
+            }
+
+            if (parser.Current is not NodeEvent node)
+            {
+                continue;
+            }
+
+            var nodePath = "";
+            if (open.TryPop(out var parent))
+            {
+                if (parent.Keys is null)
+                {
+                    open.Push(parent with { Index = parent.Index + 1 });
+                    nodePath = $"{parent.Path.TrimEnd('.')}[{parent.Index}].";
+                }
+                else if (!parent.ExpectKey)
+                {
+                    open.Push(parent with { ExpectKey = true });
+                    nodePath = parent.Path + parent.LastKey + ".";
+                }
+                else if (node is Scalar key)
+                {
+                    if (parent.Keys.TryGetValue(key.Value, out var firstLine))
+                    {
+                        throw new InvalidDataException($"The config profile '{path}': the key '{parent.Path}{key.Value}' appears twice, on line {firstLine} and line {key.Start.Line}; remove one (YAML would silently keep the last).");
+                    }
+
+                    parent.Keys[key.Value] = key.Start.Line;
+                    open.Push(parent with { ExpectKey = false, LastKey = key.Value });
+                    continue;
+                }
+                else
+                {
+                    // A key that is itself a mapping or a sequence: no profile setting looks like that; its own keys are still checked.
+                    open.Push(parent with { ExpectKey = false, LastKey = "?" });
+                    nodePath = parent.Path + "?.";
+                }
+            }
+
+            if (node is MappingStart)
+            {
+                open.Push((nodePath, new Dictionary<string, long>(StringComparer.Ordinal), ExpectKey: true, LastKey: "", Index: 0));
+            }
+            else if (node is SequenceStart)
+            {
+                open.Push((nodePath, null, ExpectKey: false, LastKey: "", Index: 0));
+            }
+        }
+    }
+
     private IEnumerable<string> Problems()
     {
-        if (Jobs is < 1)
+        foreach (var problem in NumberRange.Problems(("jobs", Jobs, 1, 1024)))
         {
-            yield return "jobs must be at least 1";
+            yield return problem;
         }
 
         foreach (var problem in Collect.Problems().Concat(Samples.Problems()).Concat(Download.Problems()).Concat(DescribeVideo.Problems()).Concat(TagAudio.Problems()).Concat(BaseModel.Problems()).Concat(Generate.Problems()).Concat(Pair.Problems()).Concat(FineTune.Problems()))
@@ -147,9 +216,9 @@ public sealed class SourceConfig
             yield return "set exactly one of samples, search, playlist, channel, csv, folder";
         }
 
-        if (Limit is < 1)
+        foreach (var problem in NumberRange.Problems(("limit", Limit, 1, 100_000)))
         {
-            yield return "limit must be at least 1";
+            yield return problem;
         }
 
         if (Limit is not null && Search is null && Playlist is null && Channel is null)
@@ -162,24 +231,19 @@ public sealed class SourceConfig
 /// <summary>The built-in sample library: its size is what keeps the default run within minutes on two cores.</summary>
 public sealed class SamplesConfig
 {
+    /// <summary>The most clips a profile may ask for: each is synthesised, trimmed and analysed, minutes per hundred.</summary>
+    public const int MaxCount = 100_000;
+
     public int Count { get; set; } = 200;
 
     public double Seconds { get; set; } = 16;
 
     public int Seed { get; set; } = 1;
 
-    internal IEnumerable<string> Problems()
-    {
-        if (Count < 1)
-        {
-            yield return "samples.count must be at least 1";
-        }
-
-        if (Seconds is < 2 or > 600)
-        {
-            yield return "samples.seconds must be between 2 and 600";
-        }
-    }
+    internal IEnumerable<string> Problems() => NumberRange.Problems(
+        ("samples.count", Count, 1, MaxCount),
+        ("samples.seconds", Seconds, 2, 600),
+        ("samples.seed", Seed, 0, int.MaxValue));
 }
 
 public sealed class DownloadConfig
@@ -221,24 +285,19 @@ public sealed class DownloadConfig
 
     internal IEnumerable<string> Problems()
     {
-        if (Seconds <= 0)
+        // A day: beyond that a clip is not a music video, and TimeSpan arithmetic on the length overflows long before 1e12 s.
+        foreach (var problem in NumberRange.Problems(
+            ("download.seconds", Seconds, 1, 86_400),
+            ("download.min_seconds", MinSeconds, 0, Math.Min(Seconds, 86_400)),
+            ("download.retries", Retries, 0, 20),
+            ("download.retry_delay_seconds", RetryDelaySeconds, 0, 3_600)))
         {
-            yield return "download.seconds must be positive";
-        }
-
-        if (MinSeconds < 0 || MinSeconds > Seconds)
-        {
-            yield return "download.min_seconds must be between 0 and download.seconds";
+            yield return problem;
         }
 
         if (!Enum.TryParse<TrimMode>(Mode, ignoreCase: true, out _) || int.TryParse(Mode, out _))
         {
             yield return $"download.mode '{Mode}' is not one of auto, copy, reencode";
-        }
-
-        if (Retries < 0 || RetryDelaySeconds < 0)
-        {
-            yield return "download.retries and download.retry_delay_seconds must not be negative";
         }
 
         if (FormatSort.StartsWith('-'))

@@ -10,6 +10,7 @@ public sealed class SoniqueContext : CakeContextAdapter, IDisposable
     private readonly IPipelineObserver _observer;
     private readonly List<IDisposable> _owned = [];
     private Pipeline? _pipeline;
+    private Pipeline? _reader;
 
     public SoniqueContext(
         ICakeContext cake,
@@ -50,6 +51,15 @@ public sealed class SoniqueContext : CakeContextAdapter, IDisposable
         Observer = _observer,
     });
 
+    /// <summary>The engine opened for reading only (Status, --dryrun): no run lock, nothing written, so it works on a
+    /// read-only workspace and while a run is going.</summary>
+    public Pipeline Reader => _reader ??= Pipeline.OpenForReading(Workspace, new PipelineOptions
+    {
+        Jobs = Options.Jobs,
+        ForceAll = Options.ForceAll,
+        ForceStages = Options.ForceStages,
+    });
+
     /// <summary>Shows a warning beside the stage's progress (and in CI's plain log).</summary>
     public void Warn(string stage, string message) => _observer.Warning(stage, message);
 
@@ -74,6 +84,7 @@ public sealed class SoniqueContext : CakeContextAdapter, IDisposable
         }
 
         _pipeline?.Dispose();
+        _reader?.Dispose();
     }
 }
 

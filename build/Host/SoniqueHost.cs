@@ -16,6 +16,9 @@ public static class SoniqueHost
     public const int ExitBadArguments = 2;
     public const int ExitCancelled = 130;
 
+    /// <summary>Cake's switches that list the targets instead of running one.</summary>
+    private static readonly string[] HelpSwitches = ["help", "description", "showdescription", "tree", "showtree"];
+
     public static async Task<int> RunAsync(string[] args)
     {
         // A log file or CI's log shows colour codes as noise; NO_COLOR (no-color.org) is what Cake's console obeys.
@@ -48,9 +51,15 @@ public static class SoniqueHost
 
         var log = new CakeBuildLog(console, verbosity);
         var catalog = TaskCatalog.Discover(typeof(SoniqueHost).Assembly);
-        if (arguments.HasArgument("help") || arguments.HasArgument("description") || arguments.HasArgument("tree"))
+        if (HelpSwitches.Any(arguments.HasArgument))
         {
             PrintTasks(console, catalog);
+            return 0;
+        }
+
+        if (arguments.HasArgument("version"))
+        {
+            console.WriteLine($"Sonique {typeof(SoniqueHost).Assembly.GetName().Version}, Cake.Core {typeof(ICakeContext).Assembly.GetName().Version}");
             return 0;
         }
 
@@ -146,7 +155,7 @@ public static class SoniqueHost
             console.WriteLine($"  {entry.Name,-14} {entry.Description}{after}");
         }
 
-        console.WriteLine("Switches: --target, --exclusive, --dryrun, --verbosity, --force[=Stage,...], --config=FILE, --jobs=N, --workspace=DIR");
+        console.WriteLine("Switches: --target, --exclusive, --dryrun, --verbosity, --force[=Stage,...], --config=FILE, --jobs=N, --workspace=DIR, --version; Benchmark: --suite=NAME, --quick");
     }
 
     private static CakeContext CreateCakeContext(ICakeEnvironment environment, ICakeLog log, ICakeArguments arguments)

@@ -12,6 +12,11 @@ public sealed class StatusTask : AsyncFrostingTask<SoniqueContext>
 {
     public override async Task RunAsync(SoniqueContext context)
     {
+        if (context.Reader.RunningRun is { } running)
+        {
+            context.Log.Information(DescribeRunning(running, context.Reader.RunningProgress));
+        }
+
         var staleUpstream = new List<string>();
         var stages = context.Tasks.StagesInOrder();
         if (stages.Count == 0)
@@ -21,7 +26,7 @@ public sealed class StatusTask : AsyncFrostingTask<SoniqueContext>
 
         foreach (var entry in stages)
         {
-            var status = await context.Pipeline.GetStatusAsync(((StageTask)entry.Task).Define(context), context.Cancellation);
+            var status = await context.Reader.GetStatusAsync(((StageTask)entry.Task).Define(context), context.Cancellation);
             var upstream = entry.Dependencies.Where(staleUpstream.Contains).ToList();
             if (status.State != StageState.Fresh || upstream.Count > 0)
             {
@@ -30,6 +35,16 @@ public sealed class StatusTask : AsyncFrostingTask<SoniqueContext>
 
             context.Log.Information(Describe(status, upstream));
         }
+    }
+
+    /// <summary>The run that holds the workspace, and what its journal says it has finished in the stage it runs.</summary>
+    public static string DescribeRunning(string owner, IReadOnlyList<StageProgress> progress)
+    {
+        var text = new StringBuilder("A run is going (").Append(owner).Append(").");
+        text.Append(progress.Count == 0
+            ? " It has finished no item of its current stage yet."
+            : " Finished so far: " + string.Join(", ", progress.Select(p => $"{p.Stage} {p.Done} item(s){(p.Failed > 0 ? $" ({p.Failed} failed)" : "")}")) + ".");
+        return text.Append(" The stages below are as of now; finished stages show fresh.").ToString();
     }
 
     public static string Describe(StageStatus status, IReadOnlyList<string>? staleUpstream = null)

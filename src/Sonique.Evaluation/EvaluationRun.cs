@@ -1,3 +1,4 @@
+using System.Globalization;
 using Sonique.Dataset.Pairs;
 using Sonique.Dataset.Tags;
 using Sonique.Llm.Generation;
@@ -16,13 +17,13 @@ public static class EvaluationRun
 
     public static async Task<EvaluationResult> RunAsync(
         string testJsonl, string splitsCsv, string trainJsonl, Func<string?, ChatGeneratorOptions> options, string adapter,
-        TagPromptStyle style, string output, IProgress<(string Model, int Done, int Total)>? progress, CancellationToken ct)
+        TagPromptStyle style, double testShare, string output, IProgress<(string Model, int Done, int Total)>? progress, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(options);
         var clips = await TestClip.ReadAsync(testJsonl, splitsCsv, ct);
         if (clips.Count == 0)
         {
-            throw new InvalidDataException($"'{testJsonl}' holds no test clips: give pair.test a share above 0.");
+            throw new InvalidDataException(EmptyTestSplit(await TestClip.CountClipsAsync(splitsCsv, ct), testShare));
         }
 
         var trainingTags = await TrainingTagsAsync(trainJsonl, ct);
@@ -37,6 +38,11 @@ public static class EvaluationRun
         await result.WriteAsync(output, ct);
         return result;
     }
+
+    /// <summary>Why there is nothing to evaluate: a zero share, or a hash split of a few clips that put none in the test split.</summary>
+    public static string EmptyTestSplit(int clips, double testShare) => testShare <= 0
+        ? string.Create(CultureInfo.InvariantCulture, $"The test split is empty: pair.test is {testShare}, so none of the {clips} clips is set aside for testing. Give pair.test a share above 0.")
+        : string.Create(CultureInfo.InvariantCulture, $"The test split is empty: none of the {clips} clips fell into it with pair.test {testShare} (about {clips * testShare:0.#} expected). Each clip's split comes from a hash of its id, so with so few clips a split can come out empty; add clips, or give pair.test a larger share.");
 
     /// <summary>Every content tag of the training split's answers (what the model could have learned).</summary>
     public static async Task<IReadOnlySet<string>> TrainingTagsAsync(string trainJsonl, CancellationToken ct)

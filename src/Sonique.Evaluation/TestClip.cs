@@ -12,7 +12,7 @@ public sealed record TestClip(string ClipId, string Description, ParsedTags Refe
     /// </summary>
     public static async Task<IReadOnlyList<TestClip>> ReadAsync(string testJsonl, string splitsCsv, CancellationToken ct)
     {
-        var ids = await TestIdsAsync(splitsCsv, ct);
+        var (ids, _) = await ReadSplitsAsync(splitsCsv, ct);
         var conversations = new List<IReadOnlyList<ChatMessage>>();
         await foreach (var conversation in ChatJsonl.ReadAsync(testJsonl, ct))
         {
@@ -30,16 +30,21 @@ public sealed record TestClip(string ClipId, string Description, ParsedTags Refe
             TagParser.Parse(conversation.LastOrDefault(m => m.Role == "assistant")?.Content))).ToList();
     }
 
-    /// <summary>The clip ids of splits.csv's test rows, in order (RFC 4180: an id may be quoted).</summary>
-    private static async Task<List<string>> TestIdsAsync(string splitsCsv, CancellationToken ct)
+    /// <summary>How many clips splits.csv holds, in every split.</summary>
+    public static async Task<int> CountClipsAsync(string splitsCsv, CancellationToken ct) => (await ReadSplitsAsync(splitsCsv, ct)).Clips;
+
+    /// <summary>The clip ids of splits.csv's test rows, in order (RFC 4180: an id may be quoted), and its row count.</summary>
+    private static async Task<(List<string> TestIds, int Clips)> ReadSplitsAsync(string splitsCsv, CancellationToken ct)
     {
         using var reader = new StreamReader(splitsCsv);
         await using var csv = CsvHelper.CsvReader.Create(reader, new CsvHelper.CsvReaderOptions { TrackLineNumbers = true, MalformedData = CsvHelper.CsvMalformedDataHandling.Throw }, leaveOpen: false);
         var ids = new List<string>();
+        var clips = 0;
         try
         {
             while (await csv.ReadAsync(ct))
             {
+                clips++;
                 if (csv.GetString("split") == SplitsCsv.Name(DatasetSplit.Test))
                 {
                     ids.Add(csv.GetString("clip_id"));
@@ -51,6 +56,6 @@ public sealed record TestClip(string ClipId, string Description, ParsedTags Refe
             throw new InvalidDataException($"'{splitsCsv}', line {csv.LineNumber}: {e.Message}", e);
         }
 
-        return ids;
+        return (ids, clips);
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Serialization;
 using Sonique.Training.Lora;
 
@@ -81,54 +82,30 @@ public sealed record FineTuneSettings
 
     public IEnumerable<string> Problems()
     {
-        if (Rank < 1)
+        // Both bounds of every number, stated: an absurd value is refused before a run allocates for it.
+        (string Key, double? Value, double Min, double Max)[] ranges =
+        [
+            ("rank", Rank, 1, 4096),
+            ("alpha", Alpha, 0.001, 100_000),
+            ("dropout", Dropout, 0, 0.99),
+            ("epochs", Epochs, 1, 1000),
+            ("learning_rate", LearningRate, 1e-9, 1),
+            ("warmup_ratio", WarmupRatio, 0, 0.99),
+            ("batch_size", BatchSize, 1, 4096),
+            ("gradient_accumulation", GradientAccumulation, 1, 4096),
+            ("max_grad_norm", MaxGradNorm, 0, 1000),
+            ("weight_decay", WeightDecay, 0, 10),
+            ("seed", Seed, 0, int.MaxValue),
+            ("max_sequence", MaxSequence, 8, 1_048_576),
+        ];
+        foreach (var (key, value, min, max) in ranges.Where(r => r.Value is { } v && !(v >= r.Min && v <= r.Max)))
         {
-            yield return "rank must be at least 1";
-        }
-
-        if (Alpha <= 0)
-        {
-            yield return "alpha must be above 0";
-        }
-
-        if (Dropout is < 0 or >= 1)
-        {
-            yield return "dropout must be in [0, 1)";
-        }
-
-        if (Epochs < 1)
-        {
-            yield return "epochs must be at least 1";
-        }
-
-        if (LearningRate is <= 0 or > 1)
-        {
-            yield return "learning_rate must be in (0, 1]";
+            yield return string.Create(CultureInfo.InvariantCulture, $"{key} must be between {min} and {max}, not {value}");
         }
 
         if (!LearningRateSchedule.Names.Contains(Schedule, StringComparer.OrdinalIgnoreCase))
         {
             yield return $"schedule '{Schedule}' is not one of {string.Join(", ", LearningRateSchedule.Names)}";
-        }
-
-        if (WarmupRatio is < 0 or >= 1)
-        {
-            yield return "warmup_ratio must be in [0, 1)";
-        }
-
-        if (BatchSize < 1 || GradientAccumulation < 1)
-        {
-            yield return "batch_size and gradient_accumulation must be at least 1";
-        }
-
-        if (MaxGradNorm < 0 || WeightDecay < 0)
-        {
-            yield return "max_grad_norm and weight_decay must not be negative";
-        }
-
-        if (MaxSequence is < 8)
-        {
-            yield return "max_sequence must be at least 8";
         }
 
         string? targetProblem = null;

@@ -72,6 +72,53 @@ public sealed class HostTests : IDisposable
         Assert.Equal(SoniqueHost.ExitBadArguments, await SoniqueHost.RunAsync([$"--workspace={_dir}", "--config=/nonexistent.yaml"]));
     }
 
+    [Theory]
+    [InlineData("--taget=Status", "Unknown switch '--taget': did you mean '--target'?")]
+    [InlineData("--executor=slurm", "Unknown switch '--executor'")]
+    [InlineData("--dry-rn", "did you mean '--dry-run'?")]
+    [InlineData("--jbos=2", "did you mean '--jobs'?")]
+    public async Task An_unknown_switch_is_refused_with_exit_2_naming_it_and_the_nearest_known_one(string argument, string expected)
+    {
+        var error = Assert.Throws<ArgumentException>(() => CommandLine.Parse([argument]));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.Equal(SoniqueHost.ExitBadArguments, await SoniqueHost.RunAsync([$"--workspace={_dir}", argument]));
+        Assert.False(Directory.Exists(Path.Combine(_dir, "artifacts")), "the pipeline ran anyway");
+    }
+
+    [Fact]
+    public async Task Cakes_own_switches_and_their_short_forms_are_known()
+    {
+        var parsed = CommandLine.Parse(["-v", "quiet", "-e", "--noop", "--showtree", "--suite=llm", "--quick", "--CONFIG=x.yaml"]);
+
+        Assert.Equal(["quiet"], parsed["verbosity"]);
+        Assert.Equal(["true"], parsed["exclusive"]);
+        Assert.True(Options("--noop").DryRun);
+        Assert.Equal(["x.yaml"], parsed["config"]);
+        Assert.Equal(0, await SoniqueHost.RunAsync(["--version"]));
+        Assert.Equal(0, await SoniqueHost.RunAsync(["--showdescription"]));
+        Assert.All(CommandLine.KnownSwitches, known => CommandLine.Parse([$"--{known}=x"]));
+    }
+
+    [Fact]
+    public async Task Status_works_while_a_run_holds_the_workspace()
+    {
+        using var run = Pipeline.Open(new Workspace(_dir));
+
+        Assert.Equal(0, await SoniqueHost.RunAsync([$"--workspace={_dir}", "--target=Status"]));
+        Assert.Equal(0, await SoniqueHost.RunAsync([$"--workspace={_dir}", "--target=Collect", "--dryrun"]));
+        Assert.Equal(SoniqueHost.ExitFailed, await SoniqueHost.RunAsync([$"--workspace={_dir}", "--target=Collect"]));
+    }
+
+    [Fact]
+    public void A_running_run_is_described_with_its_owner_and_progress()
+    {
+        Assert.Equal(
+            "A run is going (pid 42, started 2026-01-01 10:00:00Z, command: ./build.sh). Finished so far: Download 12 item(s) (1 failed), TagAudio 3 item(s). The stages below are as of now; finished stages show fresh.",
+            StatusTask.DescribeRunning("pid 42, started 2026-01-01 10:00:00Z, command: ./build.sh", [new StageProgress("Download", 12, 1), new StageProgress("TagAudio", 3, 0)]));
+        Assert.Contains("It has finished no item of its current stage yet.", StatusTask.DescribeRunning("unknown", []), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Plain_progress_prints_counts_rate_and_a_summary()
     {

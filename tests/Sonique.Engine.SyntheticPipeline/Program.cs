@@ -3,8 +3,9 @@ using System.Globalization;
 using Sonique.Engine;
 using Sonique.Engine.SyntheticPipeline;
 
-// Usage: Sonique.Engine.SyntheticPipeline --workspace DIR [--jobs N] [--salt S] [--delay-ms N] [--start-only]
-// Prints one line per stage ("Transform items=.. fresh=.. ran=.. restored=.. failed=..") and the engine's own time.
+// Usage: Sonique.Engine.SyntheticPipeline --workspace DIR [--jobs N] [--salt S] [--delay-ms N] [--start-only] [--status]
+// Prints one line per stage ("Transform items=.. fresh=.. ran=.. restored=.. failed=..") and the engine's own time;
+// with --status, one line per stage ("Transform Fresh") after the running run, if any, without taking the run lock.
 var clock = Stopwatch.StartNew();
 var options = args.Select((a, i) => (a, i)).Where(p => p.a.StartsWith("--", StringComparison.Ordinal))
     .ToDictionary(p => p.a[2..], p => p.i + 1 < args.Length && !args[p.i + 1].StartsWith("--", StringComparison.Ordinal) ? args[p.i + 1] : "true");
@@ -18,6 +19,22 @@ var stages = new SyntheticStages(
     workspace,
     options.GetValueOrDefault("salt", ""),
     int.Parse(options.GetValueOrDefault("delay-ms", "0"), CultureInfo.InvariantCulture));
+if (options.ContainsKey("status"))
+{
+    using var reader = Pipeline.OpenForReading(workspace);
+    if (reader.RunningRun is { } running)
+    {
+        Console.WriteLine($"running: {running}; done: {string.Join(", ", reader.RunningProgress.Select(p => $"{p.Stage} {p.Done}"))}");
+    }
+
+    foreach (var stage in stages.All)
+    {
+        Console.WriteLine($"{stage.Name} {(await reader.GetStatusAsync(stage, CancellationToken.None)).State}");
+    }
+
+    return 0;
+}
+
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
@@ -40,6 +57,11 @@ catch (WorkspaceBusyException e)
 {
     Console.Error.WriteLine(e.Message);
     return 3;
+}
+catch (WorkspaceReadOnlyException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 4;
 }
 catch (OperationCanceledException)
 {

@@ -6,12 +6,12 @@ namespace Sonique.Engine;
 /// <summary>
 /// Runs stages incrementally in one workspace: decides what is stale and why, restores what was computed
 /// before, runs the rest (items in parallel), and records every result durably. One open pipeline holds
-/// the workspace's run lock until it is disposed.
+/// the workspace's run lock until it is disposed; one opened for reading (<see cref="OpenForReading"/>) holds nothing.
 /// </summary>
 public sealed class Pipeline : IDisposable
 {
     private static readonly IReadOnlyDictionary<string, string> NoValues = new Dictionary<string, string>();
-    private readonly WorkspaceLock _runLock;
+    private readonly WorkspaceLock? _runLock;
     private readonly LockFile _lock;
     private readonly FileHashCache _hashes;
     private readonly ContentStore _store;
@@ -19,7 +19,7 @@ public sealed class Pipeline : IDisposable
     private readonly PipelineOptions _options;
     private readonly IPipelineObserver? _observer;
 
-    private Pipeline(Workspace workspace, PipelineOptions options, WorkspaceLock runLock, LockFile lockFile, FileHashCache hashes)
+    private Pipeline(Workspace workspace, PipelineOptions options, WorkspaceLock? runLock, LockFile lockFile, FileHashCache hashes)
     {
         Workspace = workspace;
         _options = options;
@@ -36,15 +36,17 @@ public sealed class Pipeline : IDisposable
     /// <summary>Files read for hashing in this run (not answered from the hash cache).</summary>
     public long FilesHashed => _hashes.FilesHashed;
 
+    /// <summary>Opened for reading: the run that holds the workspace now ("pid ..., started ..., command: ..."), or
+    /// null when none does.</summary>
+    public string? RunningRun { get; private init; }
+
+    /// <summary>Opened for reading while <see cref="RunningRun"/> is going: what it has finished in the stage it runs.</summary>
+    public IReadOnlyList<StageProgress> RunningProgress => RunningRun is null ? [] : _lock.Journaled;
+
     /// <summary>Takes the workspace's run lock and loads the lock file, replaying what a killed run left in its journal.</summary>
     public static Pipeline Open(Workspace workspace, PipelineOptions? options = null)
     {
-        options ??= new PipelineOptions();
-        if (options.Jobs < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.Jobs, "Jobs must be at least 1.");
-        }
-
+        options = Checked(options);
         var runLock = WorkspaceLock.Acquire(workspace.RunLockPath, workspace.Root);
         try
         {
@@ -64,12 +66,38 @@ public sealed class Pipeline : IDisposable
         }
     }
 
-    public Task<StageReport> RunAsync(StageDefinition stage, CancellationToken cancellationToken) => stage switch
+    /// <summary>
+    /// The workspace as it is, for status only: takes no run lock and writes nothing (the journal is replayed in
+    /// memory), so it works on a read-only workspace and beside a running run, whose progress it reports.
+    /// </summary>
+    public static Pipeline OpenForReading(Workspace workspace, PipelineOptions? options = null)
     {
-        UnitStage unit => RunUnitAsync(unit, cancellationToken),
-        ItemStage items => RunItemsAsync(items, cancellationToken),
-        _ => throw new ArgumentException($"Unknown kind of stage: {stage.GetType().Name}", nameof(stage)),
-    };
+        options = Checked(options);
+        var running = WorkspaceLock.FindHolder(workspace.RunLockPath);
+        var lockFile = LockFile.OpenForReading(workspace.LockFilePath, workspace.JournalPath);
+        return new Pipeline(workspace, options, runLock: null, lockFile, FileHashCache.Load(workspace.HashCachePath)) { RunningRun = running };
+    }
+
+    private static PipelineOptions Checked(PipelineOptions? options)
+    {
+        options ??= new PipelineOptions();
+        return options.Jobs >= 1 ? options : throw new ArgumentOutOfRangeException(nameof(options), options.Jobs, "Jobs must be at least 1.");
+    }
+
+    public Task<StageReport> RunAsync(StageDefinition stage, CancellationToken cancellationToken)
+    {
+        if (_runLock is null)
+        {
+            throw new InvalidOperationException("This pipeline was opened for reading; Pipeline.Open takes the run lock a run needs.");
+        }
+
+        return stage switch
+        {
+            UnitStage unit => RunUnitAsync(unit, cancellationToken),
+            ItemStage items => RunItemsAsync(items, cancellationToken),
+            _ => throw new ArgumentException($"Unknown kind of stage: {stage.GetType().Name}", nameof(stage)),
+        };
+    }
 
     public Task<StageStatus> GetStatusAsync(StageDefinition stage, CancellationToken cancellationToken) => stage switch
     {
@@ -88,6 +116,12 @@ public sealed class Pipeline : IDisposable
 
     public void Dispose()
     {
+        if (_runLock is null)
+        {
+            _lock.Dispose();
+            return;
+        }
+
         try
         {
             _lock.Flush();
@@ -320,9 +354,15 @@ public sealed class Pipeline : IDisposable
         {
             throw;
         }
+        catch (StageFailedException)
+        {
+            // The item's run says the whole stage cannot work (a backend that cannot load): it fails once, here,
+            // instead of every item failing with the same reason.
+            throw;
+        }
         catch (Exception e)
         {
-            var reason = e is ItemFailedException or StageFailedException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+            var reason = e is ItemFailedException ? e.Message : $"{e.GetType().Name}: {e.Message}";
             return Fail(stage, item.Key, record, reason, permanent: e is ItemFailedException { Permanent: true });
         }
         finally

@@ -98,9 +98,10 @@ public sealed class ItemFailedException(string reason, bool permanent = true, Ex
     public bool Permanent { get; } = permanent;
 }
 
-/// <summary>A stage cannot run: an input is missing, an output was not written.</summary>
-public sealed class StageFailedException(string stage, string problem)
-    : Exception($"Stage {stage}: {problem}")
+/// <summary>A stage cannot run: an input is missing, an output was not written. Thrown by an item's code, it stops
+/// the whole stage (something every item needs, such as a model, cannot load) instead of failing that item.</summary>
+public sealed class StageFailedException(string stage, string problem, Exception? inner = null)
+    : Exception($"Stage {stage}: {problem}", inner)
 {
     public string Stage { get; } = stage;
 }

@@ -15,18 +15,39 @@ public sealed class LockFile : IDisposable
     private readonly LockDocument _document;
     private readonly Lock _gate = new();
     private FileStream? _journal;
+    private readonly bool _readOnly;
     private byte[]? _lastWritten;
     private bool _dirty;
 
-    private LockFile(string path, string journalPath, LockDocument document, byte[]? lastWritten)
+    private LockFile(string path, string journalPath, LockDocument document, byte[]? lastWritten, bool readOnly)
     {
         _path = path;
         _journalPath = journalPath;
         _document = document;
         _lastWritten = lastWritten;
+        _readOnly = readOnly;
     }
 
+    /// <summary>Per stage, the items the journal holds: finished since the stage last committed. While a run is going,
+    /// that is its progress in the stage it is running.</summary>
+    public IReadOnlyList<StageProgress> Journaled { get; private set; } = [];
+
     public static LockFile Open(string path, string journalPath)
+    {
+        var lockFile = Read(path, journalPath, readOnly: false);
+        if (lockFile.Journaled.Count > 0)
+        {
+            lockFile.Flush();
+        }
+
+        return lockFile;
+    }
+
+    /// <summary>The lock file with the journal replayed in memory only: writes nothing, so it reads a read-only
+    /// workspace, or one a run is writing (whose journal may vanish as its stage commits).</summary>
+    public static LockFile OpenForReading(string path, string journalPath) => Read(path, journalPath, readOnly: true);
+
+    private static LockFile Read(string path, string journalPath, bool readOnly)
     {
         byte[]? existing = File.Exists(path) ? File.ReadAllBytes(path) : null;
         LockDocument document;
@@ -41,12 +62,8 @@ public sealed class LockFile : IDisposable
             throw new InvalidDataException($"The lock file '{path}' is not valid JSON ({e.Message}). Restore it from version control, or delete it to treat every stage as never run.", e);
         }
 
-        var lockFile = new LockFile(path, journalPath, document, existing);
-        if (lockFile.ReplayJournal() > 0)
-        {
-            lockFile.Flush();
-        }
-
+        var lockFile = new LockFile(path, journalPath, document, existing, readOnly);
+        lockFile.Journaled = lockFile.ReplayJournal();
         return lockFile;
     }
 
@@ -69,6 +86,7 @@ public sealed class LockFile : IDisposable
     /// <summary>Records one finished item durably; returns once the journal line is on disk.</summary>
     public void CommitItem(string stage, string key, ItemRecord record)
     {
+        RefuseWhenReadOnly();
         var line = JsonSerializer.SerializeToUtf8Bytes(new JournalEntry { Stage = stage, Item = key, Record = record }, JournalJsonContext.Default.JournalEntry);
         lock (_gate)
         {
@@ -83,6 +101,7 @@ public sealed class LockFile : IDisposable
     /// <summary>Replaces a unit stage's record, or a per-item stage's header, keeping only the listed items.</summary>
     public void CommitStage(string stage, StageRecord record, IReadOnlySet<string>? keepItems = null)
     {
+        RefuseWhenReadOnly();
         lock (_gate)
         {
             if (keepItems is not null)
@@ -110,6 +129,11 @@ public sealed class LockFile : IDisposable
     /// <summary>Writes the lock file if it changed and empties the journal.</summary>
     public void Flush()
     {
+        if (_readOnly)
+        {
+            return;
+        }
+
         lock (_gate)
         {
             // A no-op run commits every stage unchanged; serializing the whole document to find that out
@@ -148,6 +172,14 @@ public sealed class LockFile : IDisposable
         }
     }
 
+    private void RefuseWhenReadOnly()
+    {
+        if (_readOnly)
+        {
+            throw new InvalidOperationException("This lock file was opened for reading; a run opens it with LockFile.Open.");
+        }
+    }
+
     private void Apply(string stage, string key, ItemRecord record)
     {
         if (!_document.Stages.TryGetValue(stage, out var stageRecord))
@@ -168,36 +200,52 @@ public sealed class LockFile : IDisposable
     private static bool Same(SortedDictionary<string, string>? a, SortedDictionary<string, string>? b) =>
         a is null || b is null ? a is null && b is null : a.Count == b.Count && a.SequenceEqual(b);
 
-    private int ReplayJournal()
+    private List<StageProgress> ReplayJournal()
     {
-        if (!File.Exists(_journalPath))
+        var progress = new Dictionary<string, (int Done, int Failed)>(StringComparer.Ordinal);
+        try
         {
-            return 0;
+            foreach (var line in File.Exists(_journalPath) ? JournalLines() : [])
+            {
+                JournalEntry? entry;
+                try
+                {
+                    entry = JsonSerializer.Deserialize(line, JournalJsonContext.Default.JournalEntry);
+                }
+                catch (JsonException)
+                {
+                    // Only the last line can be torn (the run died while writing it); that item is redone.
+                    continue;
+                }
+
+                if (entry?.Record is null)
+                {
+                    continue;
+                }
+
+                Apply(entry.Stage, entry.Item, entry.Record);
+                var (done, failed) = progress.GetValueOrDefault(entry.Stage);
+                progress[entry.Stage] = (done + 1, failed + (entry.Record.Failure is null ? 0 : 1));
+            }
+        }
+        catch (Exception e) when (_readOnly && e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            // The run committed its stage (which empties the journal) while it was read: those items are in the lock file now.
         }
 
-        var replayed = 0;
-        foreach (var line in File.ReadLines(_journalPath))
+        return progress.Select(p => new StageProgress(p.Key, p.Value.Done, p.Value.Failed)).ToList();
+    }
+
+    /// <summary>Read while a running run may append to it (Status) or delete it as its stage commits.</summary>
+    private IEnumerable<string> JournalLines()
+    {
+        using var reader = new StreamReader(new FileStream(_journalPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
+        while (reader.ReadLine() is { } line)
         {
-            JournalEntry? entry;
-            try
-            {
-                entry = JsonSerializer.Deserialize(line, JournalJsonContext.Default.JournalEntry);
-            }
-            catch (JsonException)
-            {
-                // Only the last line can be torn (the run died while writing it); that item is redone.
-                continue;
-            }
-
-            if (entry?.Record is null)
-            {
-                continue;
-            }
-
-            Apply(entry.Stage, entry.Item, entry.Record);
-            replayed++;
+            yield return line;
         }
-
-        return replayed;
     }
 }
+
+/// <summary>Items of a stage finished so far (<paramref name="Failed"/> of them failed).</summary>
+public sealed record StageProgress(string Stage, int Done, int Failed);

@@ -18,6 +18,15 @@ public static class SampleLibrary
         return [.. Enumerable.Range(1, count).Select(number => Clip(seed, number, seconds))];
     }
 
+    /// <summary>Clip <paramref name="number"/>'s id, without planning the clip.</summary>
+    public static string IdOf(int number) => $"sample-{number:0000}";
+
+    /// <summary>The number of the clip with id <paramref name="id"/> (the inverse of <see cref="IdOf"/>).</summary>
+    public static int NumberOf(string id) =>
+        id.StartsWith("sample-", StringComparison.Ordinal) && int.TryParse(id.AsSpan(7), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) && number >= 1
+            ? number
+            : throw new ArgumentException($"'{id}' is not a sample library clip id.", nameof(id));
+
     public static SampleClip Clip(int seed, int number, double seconds)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(number, 1);
@@ -38,7 +47,7 @@ public static class SampleLibrary
         var shots = Shots(profile, colours, seconds, ref random);
         return new SampleClip
         {
-            Id = $"sample-{number:0000}",
+            Id = IdOf(number),
             Number = number,
             Seed = clipSeed,
             Title = title,

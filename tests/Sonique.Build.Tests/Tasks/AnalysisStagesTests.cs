@@ -96,6 +96,34 @@ public sealed class AnalysisStagesTests : IDisposable
         Assert.Contains("describe_video.backend vlm needs describe_video.vlm.model", failure.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_backend_model_that_cannot_load_fails_its_stage_once_with_a_non_zero_exit_and_no_item_failures()
+    {
+        TestMedia.Write(Path.Combine(_dir, "media", "one.mp4"), 4);
+        TestMedia.Write(Path.Combine(_dir, "media", "two.mp4"), 4);
+        await File.WriteAllTextAsync(Path.Combine(_dir, "garbage.onnx"), "not a model", TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(_dir, "labels.txt"), "Rock\nPop\n", TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(_dir, "garbage.gguf"), "not a model either", TestContext.Current.CancellationToken);
+        var profile = """
+            collect:
+              sources:
+                - folder: media
+            download: {seconds: 4, min_seconds: 1}
+            tag_audio: {backend: onnx, onnx: {model: garbage.onnx, labels: labels.txt}}
+            describe_video: {backend: vlm, vlm: {model: garbage.gguf, projector: garbage.gguf}}
+            """;
+
+        Assert.Equal(SoniqueHost.ExitFailed, await RunAsync("TagAudio", profile));
+        Assert.Equal(SoniqueHost.ExitFailed, await RunAsync("DescribeVideo", profile));
+
+        // Download ran for both clips; the two stages stopped at their model, recording no clip as failed.
+        Assert.Equal(2, Directory.GetFiles(Output(ArtifactPaths.Clips), "*.wav").Length);
+        var lockText = await File.ReadAllTextAsync(Output("sonique.lock"), TestContext.Current.CancellationToken);
+        Assert.DoesNotContain("garbage", lockText, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"TagAudio\"", lockText, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"DescribeVideo\"", lockText, StringComparison.Ordinal);
+    }
+
     private static (long Length, DateTime Written) Stamp(string path) =>
         (new FileInfo(path).Length, File.GetLastWriteTimeUtc(path));
 }

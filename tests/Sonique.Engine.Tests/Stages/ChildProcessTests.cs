@@ -95,6 +95,69 @@ public sealed class ChildProcessTests : IDisposable
         Assert.Contains($"Transform items=20 fresh={kept} ran={20 - kept}", rerun, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Status_reads_a_workspace_while_a_run_holds_it_and_shows_that_run_and_its_progress()
+    {
+        using var run = Start(_ws.Root, "--delay-ms", "200", "--jobs", "1");
+        while (!File.Exists(_ws.Workspace.JournalPath) || File.ReadAllLines(_ws.Workspace.JournalPath).Length < 2)
+        {
+            Assert.False(run.HasExited, "the run finished before Status could look at it");
+            await Task.Delay(20, Ct);
+        }
+
+        using var status = Start(_ws.Root, "--status");
+        var output = await status.StandardOutput.ReadToEndAsync(Ct);
+        await status.WaitForExitAsync(Ct);
+        Assert.False(run.HasExited, "the run finished while Status looked at it");
+        run.Kill();
+        await run.WaitForExitAsync(Ct);
+
+        Assert.True(status.ExitCode == 0, output + await status.StandardError.ReadToEndAsync(Ct));
+        Assert.Contains($"running: pid {run.Id}", output, StringComparison.Ordinal);
+        var done = int.Parse(output.Split("done: Transform ")[1].Split('\n')[0], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(done, 2, 19);
+        Assert.Contains("Transform Stale", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_read_only_mounted_workspace_with_results_is_refused_as_read_only_and_Status_still_reads_it()
+    {
+        await RunToEndAsync(_ws.Root);
+        var lockBefore = File.ReadAllText(_ws.Workspace.LockFilePath);
+
+        var (refusedCode, refused) = await RunReadOnlyAsync(_ws.Root);
+        var (statusCode, status) = await RunReadOnlyAsync(_ws.Root, "--status");
+
+        Assert.Equal(4, refusedCode);
+        Assert.Contains("is read-only", refused, StringComparison.Ordinal);
+        Assert.DoesNotContain("Another Sonique run", refused, StringComparison.Ordinal);
+        Assert.Equal(0, statusCode);
+        Assert.Contains("Transform Fresh", status, StringComparison.Ordinal);
+        Assert.Contains("Summarize Fresh", status, StringComparison.Ordinal);
+        Assert.DoesNotContain("running:", status, StringComparison.Ordinal);
+        Assert.Equal(lockBefore, File.ReadAllText(_ws.Workspace.LockFilePath));
+    }
+
+    /// <summary>The synthetic pipeline with <paramref name="workspace"/> bind-mounted read-only in a private mount
+    /// namespace (unshare -rm: no privilege needed where user namespaces are allowed; the test is skipped where not).
+    /// A real read-only file system, because root ignores a chmod'ed one.</summary>
+    private static async Task<(int ExitCode, string Output)> RunReadOnlyAsync(string workspace, params string[] extra)
+    {
+        using (var probe = Process.Start(new ProcessStartInfo("unshare", ["-rm", "true"]) { RedirectStandardError = true, UseShellExecute = false })!)
+        {
+            await probe.WaitForExitAsync(Ct);
+            Assert.SkipWhen(probe.ExitCode != 0, "unshare -rm is not allowed here, so no read-only mount can be made");
+        }
+
+        using var child = Start(
+            ["unshare", "-rm", "sh", "-c", "mount --bind \"$1\" \"$1\" && mount -o remount,bind,ro \"$1\" && shift && exec \"$@\"", "sh", workspace],
+            workspace,
+            extra);
+        var output = await child.StandardOutput.ReadToEndAsync(Ct) + await child.StandardError.ReadToEndAsync(Ct);
+        await child.WaitForExitAsync(Ct);
+        return (child.ExitCode, output);
+    }
+
     private static async Task<string> RunToEndAsync(string workspace)
     {
         using var child = Start(workspace);
@@ -104,14 +167,23 @@ public sealed class ChildProcessTests : IDisposable
         return output;
     }
 
-    private static Process Start(string workspace, params string[] extra)
+    private static Process Start(string workspace, params string[] extra) => Start([], workspace, extra);
+
+    /// <summary>The synthetic pipeline, started through <paramref name="launcher"/> (a command that ends by running its
+    /// remaining arguments) when that is not empty.</summary>
+    private static Process Start(string[] launcher, string workspace, string[] extra)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(launcher.Length > 0 ? launcher[0] : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var argument in launcher.Skip(1).Concat(launcher.Length > 0 ? ["dotnet"] : []))
+        {
+            info.ArgumentList.Add(argument);
+        }
+
         info.ArgumentList.Add("exec");
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Sonique.Engine.SyntheticPipeline.dll"));
         info.ArgumentList.Add("--workspace");

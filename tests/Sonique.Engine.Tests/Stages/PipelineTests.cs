@@ -160,6 +160,69 @@ public sealed class PipelineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_pipeline_opened_for_reading_takes_no_lock_sees_the_holder_and_refuses_to_run()
+    {
+        await RunAsync();
+        var stages = new SyntheticStages(_ws.Workspace);
+        using (var idle = Pipeline.OpenForReading(_ws.Workspace))
+        {
+            Assert.Null(idle.RunningRun);
+            Assert.Equal(StageState.Fresh, (await idle.GetStatusAsync(stages.Transform, Ct)).State);
+        }
+
+        using var run = Pipeline.Open(_ws.Workspace);
+        using var reader = Pipeline.OpenForReading(_ws.Workspace);
+
+        Assert.StartsWith($"pid {Environment.ProcessId}, started ", reader.RunningRun, StringComparison.Ordinal);
+        Assert.Equal(StageState.Fresh, (await reader.GetStatusAsync(stages.Summarize, Ct)).State);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => reader.RunAsync(stages.Transform, Ct));
+        using var second = Pipeline.OpenForReading(_ws.Workspace); // readers do not exclude each other
+        Assert.NotNull(second.RunningRun);
+    }
+
+    [Fact]
+    public async Task A_stage_failure_thrown_by_an_item_fails_the_stage_once_and_records_no_item_failure()
+    {
+        var observer = new RecordingObserver();
+        var calls = 0;
+        var stage = new ItemStage("Broken", 1)
+        {
+            Items = _ => ValueTask.FromResult<IReadOnlyList<StageItem>>(
+                [.. Enumerable.Range(0, 20).Select(i => new StageItem($"item{i:00000}", [$"inputs/item{i:00000}.a"], [$"broken/item{i:00000}.txt"]))]),
+            Run = (_, _) =>
+            {
+                Interlocked.Increment(ref calls);
+                throw new StageFailedException("Broken", "the model 'm.onnx' cannot be loaded");
+            },
+        };
+
+        using (var pipeline = Pipeline.Open(_ws.Workspace, new PipelineOptions { Jobs = 2, Observer = observer }))
+        {
+            var error = await Assert.ThrowsAsync<StageFailedException>(() => pipeline.RunAsync(stage, Ct));
+
+            Assert.Equal("Stage Broken: the model 'm.onnx' cannot be loaded", error.Message);
+            Assert.Empty(pipeline.FailedItems("Broken"));
+        }
+
+        Assert.Empty(observer.Items);
+        Assert.InRange(calls, 1, 2); // the items already in flight on the 2 workers, no more
+        Assert.DoesNotContain("Broken", File.Exists(_ws.Workspace.LockFilePath) ? File.ReadAllText(_ws.Workspace.LockFilePath) : "", StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(30)] // EROFS on Linux and macOS
+    [InlineData(unchecked((int)0x80070013))] // ERROR_WRITE_PROTECT on Windows
+    public void A_lock_that_cannot_be_written_is_reported_as_read_only_not_as_busy(int hresult)
+    {
+        Assert.True(WorkspaceLock.IsNotWritable(new IOException("Read-only file system", hresult)));
+        Assert.True(WorkspaceLock.IsNotWritable(new UnauthorizedAccessException("Access to the path is denied.")));
+        Assert.False(WorkspaceLock.IsNotWritable(new IOException("The process cannot access the file because it is being used by another process.", 11)));
+        var message = new WorkspaceReadOnlyException("/data/ws", new IOException("Read-only file system", hresult)).Message;
+        Assert.Contains("'/data/ws' is read-only (Read-only file system)", message, StringComparison.Ordinal);
+        Assert.Contains("--target=Status` works on a read-only workspace", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Force_recomputes_instead_of_restoring()
     {
         await RunAsync();
