@@ -37,4 +37,30 @@ public sealed class TestClipTests : IDisposable
         Assert.Contains("test.jsonl' has 1 conversations but", error.Message, StringComparison.Ordinal);
         Assert.Contains("splits.csv' names 2 test clips", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task An_empty_test_split_is_explained_with_the_clip_count_and_the_share_before_any_model_loads()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await ChatJsonl.WriteAsync(Path.Combine(_dir, "test.jsonl"), [], ct);
+        var rows = Enumerable.Range(1, 30).Select(i => ($"clip{i}", i % 10 == 0 ? DatasetSplit.Validation : DatasetSplit.Train, (string?)null)).ToList();
+        await File.WriteAllTextAsync(Path.Combine(_dir, "splits.csv"), SplitsCsv.Text(rows), ct);
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => EvaluationRun.RunAsync(
+            Path.Combine(_dir, "test.jsonl"),
+            Path.Combine(_dir, "splits.csv"),
+            Path.Combine(_dir, "train.jsonl"),
+            _ => throw new InvalidOperationException("no model may load for an empty test split"),
+            Path.Combine(_dir, "adapter.gguf"),
+            TagPromptStyle.SystemTurn,
+            0.1,
+            Path.Combine(_dir, "evaluation"),
+            null,
+            ct));
+
+        Assert.StartsWith("The test split is empty: none of the 30 clips fell into it with pair.test 0.1 (about 3 expected).", error.Message, StringComparison.Ordinal);
+        Assert.Contains("add clips, or give pair.test a larger share", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("give pair.test a share above 0", error.Message, StringComparison.Ordinal);
+        Assert.Contains("pair.test is 0, so none of the 30 clips", EvaluationRun.EmptyTestSplit(30, 0), StringComparison.Ordinal);
+    }
 }
