@@ -19,23 +19,9 @@ public sealed class DescribeVideoTask : StageTask
         var config = context.Config.DescribeVideo;
         var ffmpeg = context.Config.Tools.CreateFfmpeg();
         var vlm = config.UsesVlm ? config.ToVlmOptions(path => Path.GetFullPath(path, context.Workspace.Root)) : null;
-        var describer = new Lazy<Task<ISceneDescriber>>(async () =>
-        {
-            if (vlm is null)
-            {
-                return new FeatureDescriber(ffmpeg, config.ToFeatureOptions());
-            }
-
-            try
-            {
-                return context.Own(await VlmDescriber.LoadAsync(vlm, ffmpeg, context.Cancellation));
-            }
-            catch (VlmLoadException e)
-            {
-                // Every clip needs the model: the stage fails once, naming the file, instead of clip by clip.
-                throw new StageFailedException("DescribeVideo", e.Message, e);
-            }
-        });
+        var describer = new Lazy<Task<ISceneDescriber>>(async () => vlm is not null
+            ? await context.LoadForStageAsync<VlmDescriber, VlmLoadException>("DescribeVideo", () => VlmDescriber.LoadAsync(vlm, ffmpeg, context.Cancellation))
+            : new FeatureDescriber(ffmpeg, config.ToFeatureOptions()));
 
         return new ItemStage("DescribeVideo", version: 1)
         {

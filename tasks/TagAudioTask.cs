@@ -19,23 +19,9 @@ public sealed class TagAudioTask : StageTask
         var config = context.Config.TagAudio;
         var reader = new AudioReader(context.Config.Tools.CreateFfmpeg());
         var onnx = config.UsesOnnx ? config.ToOnnxOptions(path => Path.GetFullPath(path, context.Workspace.Root)) : null;
-        var tagger = new Lazy<Task<IAudioTagger>>(async () =>
-        {
-            if (onnx is null)
-            {
-                return new FeatureTagger(reader, config.ToFeatureOptions());
-            }
-
-            try
-            {
-                return context.Own(await OnnxTagger.CreateAsync(onnx, reader, context.Cancellation));
-            }
-            catch (OnnxTaggerLoadException e)
-            {
-                // Every clip needs the model: the stage fails once, naming the file, instead of clip by clip.
-                throw new StageFailedException("TagAudio", e.Message, e);
-            }
-        });
+        var tagger = new Lazy<Task<IAudioTagger>>(async () => onnx is not null
+            ? await context.LoadForStageAsync<OnnxTagger, OnnxTaggerLoadException>("TagAudio", () => OnnxTagger.CreateAsync(onnx, reader, context.Cancellation))
+            : new FeatureTagger(reader, config.ToFeatureOptions()));
 
         return new ItemStage("TagAudio", version: 1)
         {

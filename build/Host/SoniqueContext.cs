@@ -76,6 +76,22 @@ public sealed class SoniqueContext : CakeContextAdapter, IDisposable
         return resource;
     }
 
+    /// <summary>Loads what every item of a stage needs (a model), kept for the run (<see cref="Own{T}"/>). When it cannot
+    /// load, the stage fails once with the loader's message, which names the file, instead of failing item by item.</summary>
+    public async Task<T> LoadForStageAsync<T, TLoadFailure>(string stage, Func<Task<T>> load)
+        where T : IDisposable
+        where TLoadFailure : Exception
+    {
+        try
+        {
+            return Own(await load());
+        }
+        catch (TLoadFailure e)
+        {
+            throw new StageFailedException(stage, e.Message, e);
+        }
+    }
+
     public void Dispose()
     {
         foreach (var resource in _owned)
