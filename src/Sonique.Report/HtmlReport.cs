@@ -26,7 +26,7 @@ public static class HtmlReport
         html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Sonique report</title>\n<style>\n")
             .Append(Style).Append("</style>\n</head>\n<body>\n");
         html.Append("<header><h1>Sonique: scene descriptions to music tags</h1>")
-            .Append(P($"Base model {inputs.Model}; written {inputs.Written.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC.", "muted"))
+            .Append(P($"Base model {inputs.Model}.", "muted"))
             .Append("</header>\n");
 
         html.Append("<section id=\"verdict\"><h2>Verdict</h2><ul>");
@@ -75,14 +75,14 @@ public static class HtmlReport
         html.Append("<section id=\"training\"><h2>Training</h2>");
         if (prepared is not null)
         {
-            html.Append(P($"{prepared.Backend} trainer on {prepared.Device}: {prepared.Examples} training and {prepared.ValidationExamples} validation examples, {prepared.Parameters:N0} LoRA parameters, {prepared.Steps} steps over {prepared.Epochs} epoch(s)."));
+            html.Append(P($"{prepared.Backend} trainer: {prepared.Examples} training and {prepared.ValidationExamples} validation examples, {prepared.Parameters:N0} LoRA parameters, {prepared.Steps} steps over {prepared.Epochs} epoch(s)."));
         }
 
         html.Append(Figure("loss", Charts.LossCurves(inputs.Training)))
-            .Append("<table id=\"epochs\"><tr><th>epoch</th><th>training loss</th><th>validation loss</th><th>seconds</th></tr>");
+            .Append("<table id=\"epochs\"><tr><th>epoch</th><th>training loss</th><th>validation loss</th></tr>");
         foreach (var e in epochs)
         {
-            html.Append(string.Create(CultureInfo.InvariantCulture, $"<tr><td class=\"number\">{e.Epoch}</td><td class=\"number\">{e.TrainLoss:F3}</td><td class=\"number\">{e.ValidationLoss:F3}</td><td class=\"number\">{e.Seconds:F1}</td></tr>"));
+            html.Append(string.Create(CultureInfo.InvariantCulture, $"<tr><td class=\"number\">{e.Epoch}</td><td class=\"number\">{e.TrainLoss:F3}</td><td class=\"number\">{e.ValidationLoss:F3}</td></tr>"));
         }
 
         html.Append("</table></section>\n");
@@ -96,16 +96,6 @@ public static class HtmlReport
         foreach (var band in d.All.TempoBands)
         {
             html.Append(string.Create(CultureInfo.InvariantCulture, $"<tr><td>{band.LowerBpm}-{band.UpperBpm}</td><td class=\"number\">{band.Clips}</td><td class=\"number\">{band.Share:0%}</td></tr>"));
-        }
-
-        html.Append("</table></section>\n");
-
-        html.Append("<section id=\"run\"><h2>The run</h2>")
-            .Append(P("What each stage did in the run that wrote this report: ran (computed), restored from the cache, or fresh (nothing to do)."))
-            .Append("<table id=\"stages\"><tr><th>stage</th><th>items</th><th>ran</th><th>restored</th><th>fresh</th><th>failed</th><th>seconds</th></tr>");
-        foreach (var s in inputs.Run)
-        {
-            html.Append(string.Create(CultureInfo.InvariantCulture, $"<tr><td>{E(s.Stage)}</td><td class=\"number\">{s.Items}</td><td class=\"number\">{s.Ran}</td><td class=\"number\">{s.Restored}</td><td class=\"number\">{s.Fresh}</td><td class=\"number\">{s.Failed}</td><td class=\"number\">{s.Seconds:F1}</td></tr>"));
         }
 
         html.Append("</table></section>\n</body>\n</html>\n");
