@@ -100,7 +100,7 @@ public static class TrainerProcess
     }
 
     /// <summary>The dotnet host running this process, so the child runs on the same runtime.</summary>
-    private static string DotNetHost()
+    public static string DotNetHost()
     {
         var fromSdk = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
         if (!string.IsNullOrEmpty(fromSdk) && File.Exists(fromSdk))
