@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using System.Text.RegularExpressions;
 using Sonique.Training;
 
 namespace Sonique.Report;
 
 /// <summary>The report as one self-contained HTML page: no script, no external file, charts inline as SVG.</summary>
-public static class HtmlReport
+public static partial class HtmlReport
 {
     private const string Style = """
         body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; }
@@ -105,8 +106,30 @@ public static class HtmlReport
     private static string Figure(string name, string svg)
     {
         var start = svg.IndexOf("<svg", StringComparison.Ordinal);
-        return $"<figure data-chart=\"{name}\">{(start >= 0 ? svg[start..] : svg)}</figure>\n";
+        return $"<figure data-chart=\"{name}\">{ChartIds(name, start >= 0 ? svg[start..] : svg)}</figure>\n";
     }
+
+    /// <summary>
+    /// The SVG's element ids (Skia numbers its clip paths from a counter that lives as long as the process) renamed
+    /// after the chart and their order in it: the same chart gives the same bytes whatever was drawn before it, and
+    /// the charts of one page never share an id.
+    /// </summary>
+    private static string ChartIds(string name, string svg)
+    {
+        var ids = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (Match id in IdAttribute().Matches(svg))
+        {
+            ids.TryAdd(id.Groups[1].Value, string.Create(CultureInfo.InvariantCulture, $"{name}-{ids.Count + 1}"));
+        }
+
+        return ids.Count == 0 ? svg : IdOrReference().Replace(svg, m => ids.TryGetValue(m.Groups[2].Value, out var renamed) ? m.Groups[1].Value + renamed : m.Value);
+    }
+
+    [GeneratedRegex(@"\bid=""([^""]+)""")]
+    private static partial Regex IdAttribute();
+
+    [GeneratedRegex(@"(\bid=""|#)([A-Za-z_][\w.:-]*)")]
+    private static partial Regex IdOrReference();
 
     private static string P(string text, string? cssClass = null) => cssClass is null ? $"<p>{E(text)}</p>" : $"<p class=\"{cssClass}\">{E(text)}</p>";
 

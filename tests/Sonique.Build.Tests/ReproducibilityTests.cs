@@ -69,15 +69,18 @@ public sealed class ReproducibilityTests(SmallPipeline first) : IClassFixture<Sm
             Assert.Equal(files, Outputs(second));
             Assert.Contains($"{ArtifactPaths.Report}/report.html", files);
             Assert.Contains($"{ArtifactPaths.FineTune}/{FineTuneRun.MetricsFile}", files);
+            var differences = new List<string>();
             foreach (var file in files)
             {
                 var a = await File.ReadAllBytesAsync(Path.Combine(first.Workspace, file), ct);
                 var b = await File.ReadAllBytesAsync(Path.Combine(second, file), ct);
                 if (!a.AsSpan().SequenceEqual(b))
                 {
-                    Assert.Fail($"{file} differs between the two runs: {FirstDifference(a, b)}");
+                    differences.Add($"{file}: {FirstDifference(a, b)}");
                 }
             }
+
+            Assert.True(differences.Count == 0, $"{differences.Count} file(s) differ between the two runs, each named with its first differing line: {string.Join("; ", differences)}");
 
             // What varies (when, how long, where) is in the run records, which are not outputs.
             var stages = await RunRecord.ReadStagesAsync(second, ct);

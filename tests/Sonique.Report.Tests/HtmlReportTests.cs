@@ -70,6 +70,18 @@ public sealed class HtmlReportTests : IDisposable
         }
     }
 
+    [Fact]
+    public void The_same_inputs_render_the_same_page_however_many_charts_the_process_drew_before()
+    {
+        var first = HtmlReport.Render(SampleReport.Inputs());
+        var second = HtmlReport.Render(SampleReport.Inputs());
+
+        Assert.Equal(first, second);
+        var ids = System.Text.RegularExpressions.Regex.Matches(first, "\\bid=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+        Assert.Contains("loss-1", ids);
+        Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
+    }
+
     /// <summary>What the page says of one chart (Playwright fills it by property).</summary>
     private sealed class ChartBox
     {
