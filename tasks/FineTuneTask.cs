@@ -47,7 +47,7 @@ public sealed class FineTuneTask : StageTask
                     Merge = config.Merge,
                 };
                 using var progress = TrainingProgress.ForThisConsole("FineTune");
-                await FineTuneRun.RunAsync(job, config.IsPeft ? config.Peft.ToRunner(context.Workspace.Root) : null, progress.On, ct);
+                await FineTuneRun.RunAsync(job, job.RelativeTo(context.Workspace, ArtifactPaths.FineTune), config.IsPeft ? config.Peft.ToRunner(context.Workspace.Root) : null, progress.On, ct);
             },
         };
     }

@@ -9,8 +9,9 @@ using Sonique.Training;
 namespace Sonique.Build.Tasks;
 
 /// <summary>
-/// The run, the dataset, the training and the evaluation as one self-contained HTML page with charts, and a
-/// Markdown summary, ending in a verdict computed from the numbers.
+/// The dataset, the training and the evaluation as one self-contained HTML page with charts, and a Markdown
+/// summary, ending in a verdict computed from the numbers. Nothing of the run that wrote them (dates, timings: the
+/// run record, cache/run.json, keeps those), so the same inputs give the same bytes.
 /// </summary>
 [TaskName("Report")]
 [TaskDescription("Write artifacts/report/report.html (self-contained, with charts) and summary.md")]
@@ -28,16 +29,11 @@ public sealed class ReportTask : StageTask
         Run = async (run, ct) =>
         {
             var manifest = await BaseModelManifest.ReadAsync(context.Workspace.Resolve(ArtifactPaths.BaseModelManifest), ct);
-            // The stages of this run so far: what the report says about "the run" (not an input: a rerun with
-            // nothing changed keeps the report of the run that made it).
-            var stages = context.Reports.Select(r => new StageSummary(r.Stage, r.Items, r.Ran, r.Restored, r.Fresh, r.Failed, r.Duration.TotalSeconds)).ToList();
             var inputs = await ReportInputs.ReadAsync(
                 manifest.Name,
                 context.Workspace.Resolve(ArtifactPaths.PairsFile(PairDataset.StatisticsFile)),
                 context.Workspace.Resolve($"{ArtifactPaths.FineTune}/{FineTuneRun.MetricsFile}"),
                 context.Workspace.Resolve(ArtifactPaths.Evaluation),
-                stages,
-                DateTimeOffset.UtcNow,
                 ct);
             await ReportRun.WriteAsync(inputs, run.Output(0), ct);
         },

@@ -15,5 +15,6 @@ public abstract class StageTask : AsyncFrostingTask<SoniqueContext>
     {
         var report = await context.Pipeline.RunAsync(Define(context), context.Cancellation);
         context.Reports.Add(report);
+        await RunRecord.WriteAsync(context, context.Cancellation);
     }
 }

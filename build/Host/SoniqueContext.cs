@@ -39,6 +39,9 @@ public sealed class SoniqueContext : CakeContextAdapter, IDisposable
 
     public TaskCatalog Tasks { get; }
 
+    /// <summary>When this run started (for the run record; never in an artifact).</summary>
+    public DateTimeOffset Started { get; } = DateTimeOffset.UtcNow;
+
     /// <summary>What each stage did in this run, in order.</summary>
     public List<StageReport> Reports { get; } = [];
 

@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using System.Text.RegularExpressions;
 using Sonique.Training;
 
 namespace Sonique.Report;
 
 /// <summary>The report as one self-contained HTML page: no script, no external file, charts inline as SVG.</summary>
-public static class HtmlReport
+public static partial class HtmlReport
 {
     private const string Style = """
         body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; }
@@ -26,7 +27,7 @@ public static class HtmlReport
         html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Sonique report</title>\n<style>\n")
             .Append(Style).Append("</style>\n</head>\n<body>\n");
         html.Append("<header><h1>Sonique: scene descriptions to music tags</h1>")
-            .Append(P($"Base model {inputs.Model}; written {inputs.Written.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC.", "muted"))
+            .Append(P($"Base model {inputs.Model}.", "muted"))
             .Append("</header>\n");
 
         html.Append("<section id=\"verdict\"><h2>Verdict</h2><ul>");
@@ -75,14 +76,14 @@ public static class HtmlReport
         html.Append("<section id=\"training\"><h2>Training</h2>");
         if (prepared is not null)
         {
-            html.Append(P($"{prepared.Backend} trainer on {prepared.Device}: {prepared.Examples} training and {prepared.ValidationExamples} validation examples, {prepared.Parameters:N0} LoRA parameters, {prepared.Steps} steps over {prepared.Epochs} epoch(s)."));
+            html.Append(P($"{prepared.Backend} trainer: {prepared.Examples} training and {prepared.ValidationExamples} validation examples, {prepared.Parameters:N0} LoRA parameters, {prepared.Steps} steps over {prepared.Epochs} epoch(s)."));
         }
 
         html.Append(Figure("loss", Charts.LossCurves(inputs.Training)))
-            .Append("<table id=\"epochs\"><tr><th>epoch</th><th>training loss</th><th>validation loss</th><th>seconds</th></tr>");
+            .Append("<table id=\"epochs\"><tr><th>epoch</th><th>training loss</th><th>validation loss</th></tr>");
         foreach (var e in epochs)
         {
-            html.Append(string.Create(CultureInfo.InvariantCulture, $"<tr><td class=\"number\">{e.Epoch}</td><td class=\"number\">{e.TrainLoss:F3}</td><td class=\"number\">{e.ValidationLoss:F3}</td><td class=\"number\">{e.Seconds:F1}</td></tr>"));
+            html.Append(string.Create(CultureInfo.InvariantCulture, $"<tr><td class=\"number\">{e.Epoch}</td><td class=\"number\">{e.TrainLoss:F3}</td><td class=\"number\">{e.ValidationLoss:F3}</td></tr>"));
         }
 
         html.Append("</table></section>\n");
@@ -98,16 +99,6 @@ public static class HtmlReport
             html.Append(string.Create(CultureInfo.InvariantCulture, $"<tr><td>{band.LowerBpm}-{band.UpperBpm}</td><td class=\"number\">{band.Clips}</td><td class=\"number\">{band.Share:0%}</td></tr>"));
         }
 
-        html.Append("</table></section>\n");
-
-        html.Append("<section id=\"run\"><h2>The run</h2>")
-            .Append(P("What each stage did in the run that wrote this report: ran (computed), restored from the cache, or fresh (nothing to do)."))
-            .Append("<table id=\"stages\"><tr><th>stage</th><th>items</th><th>ran</th><th>restored</th><th>fresh</th><th>failed</th><th>seconds</th></tr>");
-        foreach (var s in inputs.Run)
-        {
-            html.Append(string.Create(CultureInfo.InvariantCulture, $"<tr><td>{E(s.Stage)}</td><td class=\"number\">{s.Items}</td><td class=\"number\">{s.Ran}</td><td class=\"number\">{s.Restored}</td><td class=\"number\">{s.Fresh}</td><td class=\"number\">{s.Failed}</td><td class=\"number\">{s.Seconds:F1}</td></tr>"));
-        }
-
         html.Append("</table></section>\n</body>\n</html>\n");
         return html.ToString();
     }
@@ -115,8 +106,30 @@ public static class HtmlReport
     private static string Figure(string name, string svg)
     {
         var start = svg.IndexOf("<svg", StringComparison.Ordinal);
-        return $"<figure data-chart=\"{name}\">{(start >= 0 ? svg[start..] : svg)}</figure>\n";
+        return $"<figure data-chart=\"{name}\">{ChartIds(name, start >= 0 ? svg[start..] : svg)}</figure>\n";
     }
+
+    /// <summary>
+    /// The SVG's element ids (Skia numbers its clip paths from a counter that lives as long as the process) renamed
+    /// after the chart and their order in it: the same chart gives the same bytes whatever was drawn before it, and
+    /// the charts of one page never share an id.
+    /// </summary>
+    private static string ChartIds(string name, string svg)
+    {
+        var ids = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (Match id in IdAttribute().Matches(svg))
+        {
+            ids.TryAdd(id.Groups[1].Value, string.Create(CultureInfo.InvariantCulture, $"{name}-{ids.Count + 1}"));
+        }
+
+        return ids.Count == 0 ? svg : IdOrReference().Replace(svg, m => ids.TryGetValue(m.Groups[2].Value, out var renamed) ? m.Groups[1].Value + renamed : m.Value);
+    }
+
+    [GeneratedRegex(@"\bid=""([^""]+)""")]
+    private static partial Regex IdAttribute();
+
+    [GeneratedRegex(@"(\bid=""|#)([A-Za-z_][\w.:-]*)")]
+    private static partial Regex IdOrReference();
 
     private static string P(string text, string? cssClass = null) => cssClass is null ? $"<p>{E(text)}</p>" : $"<p class=\"{cssClass}\">{E(text)}</p>";
 

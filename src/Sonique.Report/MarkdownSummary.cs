@@ -14,7 +14,7 @@ public static class MarkdownSummary
         var f = inputs.FineTuned;
         var text = new StringBuilder();
         text.Append("# Sonique report\n\n")
-            .Append(CultureInfo.InvariantCulture, $"Base model {inputs.Model}; written {inputs.Written.UtcDateTime:yyyy-MM-dd HH:mm} UTC. The full report, with charts: report.html.\n\n")
+            .Append(CultureInfo.InvariantCulture, $"Base model {inputs.Model}. The full report, with charts: report.html.\n\n")
             .Append("## Verdict\n\n");
         foreach (var line in Verdict.Of(inputs))
         {
@@ -27,20 +27,16 @@ public static class MarkdownSummary
             text.Append(CultureInfo.InvariantCulture, $"| {measure} | {value(b)} | {value(f)} |\n");
         }
 
-        text.Append("\n## Training\n\n| epoch | training loss | validation loss | seconds |\n| --- | --- | --- | --- |\n");
+        text.Append("\n## Training\n\n| epoch | training loss | validation loss |\n| --- | --- | --- |\n");
         foreach (var e in inputs.Training.Where(e => e.Event == TrainingEvent.EpochDone))
         {
-            text.Append(CultureInfo.InvariantCulture, $"| {e.Epoch} | {e.TrainLoss:F3} | {e.ValidationLoss:F3} | {e.Seconds:F1} |\n");
+            text.Append(CultureInfo.InvariantCulture, $"| {e.Epoch} | {e.TrainLoss:F3} | {e.ValidationLoss:F3} |\n");
         }
 
         var d = inputs.Dataset;
         text.Append(CultureInfo.InvariantCulture, $"\n## Dataset\n\n{d.Clips} clips: {d.Train} training ({d.BalancedOut} balanced out), {d.Validation} validation, {d.Test} test; {d.All.DistinctTags} distinct tags. Top 10: ")
             .AppendJoin(", ", d.All.TopTags.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Tag} ({t.Clips})")))
-            .Append(".\n\n## The run\n\n| stage | items | ran | restored | fresh | failed | seconds |\n| --- | --- | --- | --- | --- | --- | --- |\n");
-        foreach (var s in inputs.Run)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"| {s.Stage} | {s.Items} | {s.Ran} | {s.Restored} | {s.Fresh} | {s.Failed} | {s.Seconds:F1} |\n");
-        }
+            .Append(".\n");
 
         return text.ToString();
     }

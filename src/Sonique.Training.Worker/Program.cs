@@ -2,10 +2,28 @@ using System.Runtime.InteropServices;
 using Sonique.Training;
 using Sonique.Training.Lora;
 
-if (args.Length != 1 || !File.Exists(args[0]))
+if (args.Length is < 1 or > 2 || !File.Exists(args[0]) || (args.Length == 2 && args[1] != TrainerProcess.ExitWithParentSwitch))
 {
-    Console.Error.WriteLine("usage: Sonique.Training.Worker <job.json>");
+    Console.Error.WriteLine($"usage: Sonique.Training.Worker <job.json> [{TrainerProcess.ExitWithParentSwitch}]");
     return 2;
+}
+
+if (args.Length == 2)
+{
+    // The parent holds our standard input open and never writes to it; the kernel closes its end when the parent
+    // dies, however it dies (SIGKILL, the OOM killer), so end of input means nobody is waiting for this training.
+    new Thread(() =>
+    {
+        using var input = Console.OpenStandardInput();
+        var buffer = new byte[64];
+        while (input.Read(buffer) > 0)
+        {
+        }
+
+        Console.Error.WriteLine("the parent process is gone: training stopped");
+        Environment.Exit(TrainerProcess.ExitParentGone);
+    })
+    { IsBackground = true, Name = "parent watch" }.Start();
 }
 
 using var cancellation = new CancellationTokenSource();

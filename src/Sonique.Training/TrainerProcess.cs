@@ -7,9 +7,18 @@ namespace Sonique.Training;
 /// <see cref="TrainingEvent"/>; anything else it prints is kept for the error message. A trainer that dies (a
 /// native assertion, an out-of-memory kill, a Python exception) fails with its last words, and the pipeline that
 /// started it lives on. Cancelling asks the trainer to stop (Ctrl+C), and kills it if it has not within 10 s.
+/// The trainer's standard input is a pipe this process holds open and never writes to: a trainer started with
+/// <see cref="ExitWithParentSwitch"/> exits when it reads end of input, which the kernel delivers when this process
+/// dies however it dies (SIGKILL, the OOM killer), so no trainer outlives the run that started it.
 /// </summary>
 public static class TrainerProcess
 {
+    /// <summary>The switch both trainers (the ggml worker, sonique_peft.py) take to exit when their input ends.</summary>
+    public const string ExitWithParentSwitch = "--exit-on-stdin-eof";
+
+    /// <summary>A trainer's exit code when its parent is gone.</summary>
+    public const int ExitParentGone = 3;
+
     /// <summary>The in-process ggml trainer's executable, built beside the assembly that uses it.</summary>
     public static string WorkerAssembly => Path.Combine(AppContext.BaseDirectory, "Sonique.Training.Worker.dll");
 
@@ -21,7 +30,7 @@ public static class TrainerProcess
             throw new FileNotFoundException($"The trainer '{WorkerAssembly}' is missing: build the solution (./build.sh builds it).", WorkerAssembly);
         }
 
-        return (DotNetHost(), [WorkerAssembly, jobFile]);
+        return (DotNetHost(), [WorkerAssembly, jobFile, ExitWithParentSwitch]);
     }
 
     public static async Task RunAsync(
@@ -34,6 +43,7 @@ public static class TrainerProcess
             .WithArguments(arguments)
             .WithValidation(CommandResultValidation.None)
             .WithEnvironmentVariables(environment ?? new Dictionary<string, string?>())
+            .WithStandardInputPipe(PipeSource.Create(HoldOpenAsync))
             .WithStandardOutputPipe(PipeTarget.ToDelegate(line =>
             {
                 if (TrainingEvent.TryParse(line) is { } e)
@@ -76,8 +86,21 @@ public static class TrainerProcess
         }
     }
 
+    /// <summary>Writes nothing and returns only when CliWrap stops piping (the trainer exited, or is being killed).</summary>
+    private static async Task HoldOpenAsync(Stream input, CancellationToken ct)
+    {
+        try
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+        }
+        catch (OperationCanceledException)
+        {
+            // Expected: the pipe is no longer needed.
+        }
+    }
+
     /// <summary>The dotnet host running this process, so the child runs on the same runtime.</summary>
-    private static string DotNetHost()
+    public static string DotNetHost()
     {
         var fromSdk = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
         if (!string.IsNullOrEmpty(fromSdk) && File.Exists(fromSdk))

@@ -74,6 +74,16 @@ public sealed record TrainingEvent(string Event)
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
+    /// <summary>
+    /// The event as metrics.jsonl keeps it: what the training computed, which the same job and seed repeat
+    /// exactly, without what differs from run to run (wall-clock times, rates, the device, paths, a backend's
+    /// free-form numbers) and without the events that tell how this run went (resumed, checkpoint, note), so a
+    /// resumed run's metrics equal an uninterrupted one's. Null for those events; the run record keeps them whole.
+    /// </summary>
+    public TrainingEvent? AsMetric() => Event is Resumed or CheckpointWritten or Note
+        ? null
+        : this with { TokensPerSecond = null, Seconds = null, Device = null, Path = null, Extra = null };
+
     /// <summary>The event on <paramref name="line"/>, or null when the line is not one (a trainer's own log output).</summary>
     public static TrainingEvent? TryParse(string line)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Sonique.Engine;
 
 namespace Sonique.Training;
 
@@ -41,6 +42,26 @@ public sealed record TrainingJob
     public const string AdapterFile = "adapter.gguf";
 
     public const string MergedFile = "merged.gguf";
+
+    /// <summary>
+    /// This job with every path inside <paramref name="workspace"/> written relative to it, and
+    /// <paramref name="output"/> as the folder the adapter ends up in: what job.json records, the same wherever the
+    /// workspace lies and whatever staging folder the run wrote into. A path outside the workspace (a configured
+    /// model) stays as it is.
+    /// </summary>
+    public TrainingJob RelativeTo(Workspace workspace, string output)
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        string Relative(string path) => workspace.IsInside(path) ? workspace.Relative(path) : path;
+        return this with
+        {
+            Model = Relative(Model),
+            Train = Relative(Train),
+            Validation = Validation is null ? null : Relative(Validation),
+            Output = output,
+            Checkpoints = Relative(Checkpoints),
+        };
+    }
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 

@@ -29,8 +29,6 @@ internal static class SampleReport
             new(TrainingEvent.EpochDone) { Epoch = 1, Step = 2, TrainLoss = 2.2, ValidationLoss = 1.9, Seconds = 3 },
             new(TrainingEvent.EpochDone) { Epoch = 2, Step = 4, TrainLoss = 0.9, ValidationLoss = 0.8, Seconds = 3 },
         ];
-        return new ReportInputs("tiny", dataset, training, evaluation,
-            [new StageSummary("Pair", 1, 1, 0, 0, 0, 0.5), new StageSummary("FineTune", 1, 0, 1, 0, 0, 0.1)],
-            new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
+        return new ReportInputs("tiny", dataset, training, evaluation);
     }
 }

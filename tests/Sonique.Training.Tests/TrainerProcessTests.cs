@@ -44,7 +44,8 @@ public sealed class TrainerProcessTests(Stories15MModel stories) : IDisposable
         var jobFile = Path.Combine(killed.Output, FineTuneRun.JobFile);
         await killed.WriteAsync(jobFile, ct);
         var (executable, arguments) = TrainerProcess.Worker(jobFile);
-        using (var process = Process.Start(new ProcessStartInfo(executable, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!)
+        // Standard input held open, as TrainerProcess holds it: the worker exits when it ends.
+        using (var process = Process.Start(new ProcessStartInfo(executable, arguments) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true })!)
         {
             while (await process.StandardOutput.ReadLineAsync(ct) is { } line)
             {
@@ -70,6 +71,16 @@ public sealed class TrainerProcessTests(Stories15MModel stories) : IDisposable
             await File.ReadAllBytesAsync(Path.Combine(killed.Output, TrainingJob.AdapterFile), ct));
         var metrics = await File.ReadAllLinesAsync(Path.Combine(killed.Output, FineTuneRun.MetricsFile), ct);
         Assert.Equal(8, metrics.Select(TrainingEvent.TryParse).Count(e => e?.Event == TrainingEvent.StepDone));
+        // The resumed run's metrics are the uninterrupted run's, byte for byte: the cumulative token count goes on
+        // from the checkpoint, and what only this run knows (resumed, timings, paths) is in the run record.
+        var uninterrupted = await File.ReadAllLinesAsync(Path.Combine(whole.Output, FineTuneRun.MetricsFile), ct);
+        Assert.Equal(uninterrupted, metrics);
+        var steps = metrics.Select(TrainingEvent.TryParse).Where(e => e?.Event == TrainingEvent.StepDone).ToList();
+        Assert.Equal(2 * steps[3]!.Tokens, steps[^1]!.Tokens);
+        var record = (await File.ReadAllLinesAsync(Path.Combine(killed.Checkpoints, FineTuneRun.RunRecordFile), ct)).Select(TrainingEvent.TryParse).ToList();
+        Assert.Contains(record, e => e is { Event: TrainingEvent.Resumed, Epoch: 1 });
+        Assert.Contains(record, e => e is { Event: TrainingEvent.StepDone, TokensPerSecond: > 0 });
+        Assert.DoesNotContain(_folder.Root, string.Join('\n', metrics), StringComparison.Ordinal);
     }
 
     [Fact]

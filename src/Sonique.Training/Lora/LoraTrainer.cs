@@ -30,6 +30,7 @@ public sealed class LoraTrainer(LoraTrainingGraph graph, FineTuneSettings settin
         var optimizer = new AdamW(graph.ParameterCount);
         var history = new List<string>();
         var firstEpoch = 1;
+        long tokens = 0;
 
         var (checkpoint, problems) = await TrainingCheckpoint.LatestAsync(checkpoints, identity, graph.ParameterCount, ct);
         foreach (var problem in problems)
@@ -49,6 +50,8 @@ public sealed class LoraTrainer(LoraTrainingGraph graph, FineTuneSettings settin
             {
                 if (TrainingEvent.TryParse(line) is { } past)
                 {
+                    // The count is cumulative over the whole run: it goes on from the checkpoint's last step.
+                    tokens = past.Tokens ?? tokens;
                     emit(past);
                 }
             }
@@ -59,7 +62,7 @@ public sealed class LoraTrainer(LoraTrainingGraph graph, FineTuneSettings settin
         graph.WriteParameters(weights);
         var gradient = new float[graph.ParameterCount];
         var clock = Stopwatch.StartNew();
-        long tokens = 0;
+        var tokensBefore = tokens;
         for (var epoch = firstEpoch; epoch <= settings.Epochs; epoch++)
         {
             var epochClock = Stopwatch.StartNew();
@@ -102,7 +105,7 @@ public sealed class LoraTrainer(LoraTrainingGraph graph, FineTuneSettings settin
                     LearningRate = rate,
                     GradNorm = norm,
                     Tokens = tokens,
-                    TokensPerSecond = tokens / clock.Elapsed.TotalSeconds,
+                    TokensPerSecond = (tokens - tokensBefore) / clock.Elapsed.TotalSeconds,
                 });
             }
 

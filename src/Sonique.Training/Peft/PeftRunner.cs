@@ -50,7 +50,7 @@ public sealed partial record PeftRunner(string Runner, string Python, string Doc
         await PrepareAsync(job, InDocker && modelIsFolder ? "/model" : Model, Model, InDocker ? "/job" : output, InDocker ? "/checkpoints" : checkpoints, emit, ct);
         if (!InDocker)
         {
-            await TrainerProcess.RunAsync("peft", Python, [Script, "--job", Path.Combine(output, JobFile)], output, emit, ct, new Dictionary<string, string?> { ["PYTHONUNBUFFERED"] = "1" });
+            await TrainerProcess.RunAsync("peft", Python, [Script, "--job", Path.Combine(output, JobFile), TrainerProcess.ExitWithParentSwitch], output, emit, ct, new Dictionary<string, string?> { ["PYTHONUNBUFFERED"] = "1" });
         }
         else
         {
@@ -60,14 +60,15 @@ public sealed partial record PeftRunner(string Runner, string Python, string Doc
             }
 
             // Named, so a cancelled run's container is removed (killing the docker client would leave it on the GPU);
-            // as this user, so what it writes stays ours.
+            // as this user, so what it writes stays ours; with -i, so the trainer inside reads the end of our pipe
+            // when this process dies and exits with it.
             var name = "sonique-peft-" + Guid.NewGuid().ToString("N")[..12];
             string[] run =
             [
-                "run", "--rm", "--name", name, "--gpus", "all", .. UserArguments(), "--env", "HOME=/tmp",
+                "run", "-i", "--rm", "--name", name, "--gpus", "all", .. UserArguments(), "--env", "HOME=/tmp",
                 "--mount", $"type=bind,source={output},target=/job", "--mount", $"type=bind,source={checkpoints},target=/checkpoints",
                 .. modelIsFolder ? new[] { "--mount", $"type=bind,source={Model},target=/model,readonly" } : [],
-                Image, "python", "/app/sonique_peft.py", "--job", "/job/" + JobFile,
+                Image, "python", "/app/sonique_peft.py", "--job", "/job/" + JobFile, TrainerProcess.ExitWithParentSwitch,
             ];
             try
             {

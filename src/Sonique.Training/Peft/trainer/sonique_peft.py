@@ -45,6 +45,21 @@ def line_of(event, **fields):
     return json.dumps({"event": event, **{k: finite(v) for k, v in fields.items() if v is not None}})
 
 
+def exit_with_parent():
+    """Exits the moment standard input ends. Sonique holds this pipe open and never writes to it; the kernel closes
+    it when Sonique dies, however it dies (SIGKILL, the OOM killer; `docker run -i` passes the end on), so the
+    trainer never outlives the run that started it."""
+    import threading
+
+    def watch():
+        while sys.stdin.buffer.read(64):
+            pass
+        print("the parent process is gone: training stopped", file=sys.stderr, flush=True)
+        os._exit(3)
+
+    threading.Thread(target=watch, name="parent watch", daemon=True).start()
+
+
 def emit(event, **fields):
     print(line_of(event, **fields), flush=True)
 
@@ -174,7 +189,10 @@ def main():
     parser.add_argument("--job", required=True)
     parser.add_argument("--check", action="store_true", help="read and size the job without torch, then stop")
     parser.add_argument("--benchmark", type=int, default=0, help="time this many optimizer steps and stop")
+    parser.add_argument("--exit-on-stdin-eof", action="store_true", help="exit when standard input ends (the parent died)")
     args = parser.parse_args()
+    if args.exit_on_stdin_eof:
+        exit_with_parent()
     with open(args.job, encoding="utf-8") as f:
         job = json.load(f)
     settings = job["settings"]
@@ -253,7 +271,9 @@ def main():
             first_epoch, step, history = 1, 0, []
 
     pad = getattr(config, "pad_token_id", None) or 0
-    tokens, started = 0, time.perf_counter()
+    # The token count is cumulative over the whole run: a resumed run goes on from its checkpoint's last step.
+    tokens = next((t for t in (json.loads(line).get("tokens") for line in reversed(history)) if t is not None), 0)
+    tokens_before, started = tokens, time.perf_counter()
     synchronize = torch.cuda.synchronize if torch.cuda.is_available() else (lambda: None)
     for epoch in range(first_epoch, settings["epochs"] + 1):
         # Dropout is seeded per epoch, as shuffling is, so a resumed run repeats the steps of an uninterrupted one.
@@ -279,7 +299,7 @@ def main():
             step += 1
             synchronize()
             elapsed = time.perf_counter() - started
-            rate_tokens = tokens / elapsed
+            rate_tokens = (tokens - tokens_before) / elapsed
             line = line_of("step", epoch=epoch, epochs=settings["epochs"], step=step, steps=total_steps,
                            loss=step_loss / max(answer_tokens, 1), learning_rate=rate,
                            grad_norm=float(norm) if norm is not None else None, tokens=tokens, tokens_per_second=rate_tokens,
