@@ -25,7 +25,7 @@ public sealed class ClipDownloaderTests : IDisposable
         Directory.Delete(_dir, recursive: true);
     }
 
-    private static ClipDownloader Downloader(double seconds = 3, TrimMode mode = TrimMode.Auto) => new(new Ffmpeg(), new YtDlp(), new DownloadOptions
+    private ClipDownloader Downloader(double seconds = 3, TrimMode mode = TrimMode.Auto) => new(new Workspace(_dir), new Ffmpeg(), new YtDlp(), new DownloadOptions
     {
         Length = TimeSpan.FromSeconds(seconds),
         MinimumLength = TimeSpan.FromSeconds(2.5),
