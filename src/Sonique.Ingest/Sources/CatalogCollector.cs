@@ -124,17 +124,23 @@ public sealed class CatalogCollector(Workspace workspace, YtDlp ytDlp)
             return;
         }
 
+        // Links come after real entries, so a file or folder is read under its own name and its links are the repeats.
         var foldersRead = new HashSet<string>(StringComparer.Ordinal) { Workspace.RealPath(root) };
-        var filesRead = new Dictionary<string, string>(StringComparer.Ordinal);
         var pending = new Stack<string>([root]);
-        var found = new List<string>();
-        while (pending.TryPop(out var folder))
+        var linkedFolders = new Queue<string>();
+        var files = new List<(string Path, string Real, bool IsLink)>();
+        while (pending.TryPop(out var folder) || TryFollow(linkedFolders, foldersRead, out folder, Reject))
         {
             foreach (var path in Directory.EnumerateFileSystemEntries(folder).Order(StringComparer.Ordinal))
             {
+                var isLink = new FileInfo(path).LinkTarget is not null;
                 if (FolderEntryProblem(path) is { } problem)
                 {
                     Reject(path, problem);
+                }
+                else if (Directory.Exists(path) && isLink)
+                {
+                    linkedFolders.Enqueue(path);
                 }
                 else if (Directory.Exists(path))
                 {
@@ -144,17 +150,24 @@ public sealed class CatalogCollector(Workspace workspace, YtDlp ytDlp)
                     }
                     else
                     {
-                        Reject(path, "a symbolic link to a folder that is already read (not read twice)");
+                        Reject(path, "a folder that is already read through a symbolic link (not read twice)");
                     }
-                }
-                else if (filesRead.TryAdd(Workspace.RealPath(path), workspace.Relative(path)))
-                {
-                    found.Add(path);
                 }
                 else
                 {
-                    Reject(path, $"a symbolic link to '{filesRead[Workspace.RealPath(path)]}', which is already a clip");
+                    files.Add((path, Workspace.RealPath(path), isLink));
                 }
+            }
+        }
+
+        var found = new List<string>();
+        foreach (var sameFile in files.GroupBy(f => f.Real, StringComparer.Ordinal))
+        {
+            var names = sameFile.OrderBy(f => f.IsLink).ThenBy(f => f.Path, StringComparer.Ordinal).ToList();
+            found.Add(names[0].Path);
+            foreach (var other in names.Skip(1))
+            {
+                Reject(other.Path, $"another name (a symbolic link) for '{workspace.Relative(names[0].Path)}', which is already a clip");
             }
         }
 
@@ -169,6 +182,24 @@ public sealed class CatalogCollector(Workspace workspace, YtDlp ytDlp)
                 Source = source.Kind,
             });
         }
+    }
+
+    /// <summary>The next linked folder to read; one whose real folder is already read is rejected, which also ends link loops.</summary>
+    private static bool TryFollow(Queue<string> linkedFolders, HashSet<string> foldersRead, out string folder, Action<string, string> reject)
+    {
+        while (linkedFolders.TryDequeue(out var link))
+        {
+            if (foldersRead.Add(Workspace.RealPath(link)))
+            {
+                folder = link;
+                return true;
+            }
+
+            reject(link, "a symbolic link to a folder that is already read (not read twice)");
+        }
+
+        folder = string.Empty;
+        return false;
     }
 
     /// <summary>Why an entry of a media folder cannot be a clip or a folder to read; null when it can.</summary>
