@@ -14,7 +14,7 @@ public sealed class DownloadTask : StageTask
 {
     public override StageDefinition Define(SoniqueContext context)
     {
-        var downloader = new ClipDownloader(context.Config.Tools.CreateFfmpeg(), context.Config.Tools.CreateYtDlp(), context.Config.Download.ToOptions());
+        var downloader = new ClipDownloader(context.Workspace, context.Config.Tools.CreateFfmpeg(), context.Config.Tools.CreateYtDlp(), context.Config.Download.ToOptions());
         var entries = new Dictionary<string, CatalogEntry>(StringComparer.Ordinal);
         return new ItemStage("Download", version: 1)
         {

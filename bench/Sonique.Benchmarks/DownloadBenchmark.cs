@@ -88,7 +88,7 @@ internal static class DownloadBenchmark
         }
 
         Directory.CreateDirectory(output);
-        var downloader = new ClipDownloader(ffmpeg, new YtDlp(), new DownloadOptions { Length = length, Mode = mode, Retries = 0 });
+        var downloader = new ClipDownloader(new Workspace(Path.GetDirectoryName(output)!), ffmpeg, new YtDlp(), new DownloadOptions { Length = length, Mode = mode, Retries = 0 });
         return await TimeAsync(() => Parallel.ForEachAsync(sources, new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken }, async (source, ct) =>
         {
             var remote = source.StartsWith("http", StringComparison.Ordinal);

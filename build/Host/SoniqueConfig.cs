@@ -156,7 +156,7 @@ public sealed class SoniqueConfig
 /// <summary>Paths of the external tools; a bare name is looked up on the PATH.</summary>
 public sealed class ToolsConfig
 {
-    /// <summary>ffmpeg; ffprobe must sit in the same folder.</summary>
+    /// <summary>ffmpeg.</summary>
     public string Ffmpeg { get; set; } = "ffmpeg";
 
     /// <summary>Unset: the ffprobe beside <see cref="Ffmpeg"/>.</summary>

@@ -1,7 +1,6 @@
 using Cake.Core;
 using Path = System.IO.Path;
-using Cake.Common;
-using Cake.Core.IO;
+using CliWrap;
 using Sonique.Build.Frosting;
 using Sonique.Build.Host;
 
@@ -11,26 +10,29 @@ namespace Sonique.Build.Targets;
 [TaskDescription("Measures the engine (hashing beside md5sum/sha256sum, no-op rerun at 3,000 items) or, with --suite=download, Download, or with --suite=analysis, DescribeVideo and TagAudio, or with --suite=llm, stories15M tag generation, or with --suite=training, the ggml LoRA trainer against the machine's matmul peak; --quick for a short run")]
 public sealed class BenchmarkTask : AsyncFrostingTask<SoniqueContext>
 {
-    public override Task RunAsync(SoniqueContext context)
+    public override async Task RunAsync(SoniqueContext context)
     {
-        var arguments = new ProcessArgumentBuilder()
-            .Append("run").Append("-c").Append("Release").Append("--project").AppendQuoted(Path.Combine(context.Workspace.Root, "bench", "Sonique.Benchmarks"))
-            .Append("--");
+        List<string> arguments = ["run", "-c", "Release", "--project", Path.Combine(context.Workspace.Root, "bench", "Sonique.Benchmarks"), "--"];
         if (context.Arguments.HasArgument("suite"))
         {
-            arguments.Append("--suite").Append(context.Arguments.GetArgument("suite"));
+            arguments.AddRange(["--suite", context.Arguments.GetArgument("suite")]);
         }
 
         if (context.Arguments.HasArgument("quick"))
         {
-            arguments.Append("--quick");
+            arguments.Add("--quick");
         }
 
-        if (context.StartProcess("dotnet", new ProcessSettings { Arguments = arguments, WorkingDirectory = context.Workspace.Root }) != 0)
+        var result = await Cli.Wrap("dotnet")
+            .WithArguments(arguments)
+            .WithWorkingDirectory(context.Workspace.Root)
+            .WithValidation(CommandResultValidation.None)
+            .WithStandardOutputPipe(PipeTarget.ToStream(Console.OpenStandardOutput()))
+            .WithStandardErrorPipe(PipeTarget.ToStream(Console.OpenStandardError()))
+            .ExecuteAsync(context.Cancellation);
+        if (result.ExitCode != 0)
         {
             throw new InvalidOperationException("The benchmark failed.");
         }
-
-        return Task.CompletedTask;
     }
 }

@@ -2,8 +2,7 @@ using Cake.Core;
 using Path = System.IO.Path;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Cake.Common;
-using Cake.Core.IO;
+using CliWrap;
 using Sonique.Build.Frosting;
 using Sonique.Build.Host;
 
@@ -13,7 +12,7 @@ namespace Sonique.Build.Targets;
 [TaskDescription("Builds and runs every test project under tests/ and prints one 'N passed, N failed' line")]
 public sealed partial class TestTask : AsyncFrostingTask<SoniqueContext>
 {
-    public override Task RunAsync(SoniqueContext context)
+    public override async Task RunAsync(SoniqueContext context)
     {
         var projects = Directory.EnumerateFiles(Path.Combine(context.Workspace.Root, "tests"), "*.Tests.csproj", SearchOption.AllDirectories)
             .Order(StringComparer.Ordinal)
@@ -27,27 +26,22 @@ public sealed partial class TestTask : AsyncFrostingTask<SoniqueContext>
         var failedProjects = new List<string>();
         foreach (var project in projects)
         {
-            var settings = new ProcessSettings
-            {
-                Arguments = new ProcessArgumentBuilder().Append("test").Append("--project").AppendQuoted(project).Append("-c").Append("Release"),
-                WorkingDirectory = context.Workspace.Root,
-                RedirectStandardOutput = true,
-                RedirectedStandardOutputHandler = line =>
+            var result = await Cli.Wrap("dotnet")
+                .WithArguments(["test", "--project", project, "-c", "Release"])
+                .WithWorkingDirectory(context.Workspace.Root)
+                .WithValidation(CommandResultValidation.None)
+                .WithStandardOutputPipe(PipeTarget.ToDelegate(line =>
                 {
-                    if (line is not null)
+                    Console.WriteLine(line);
+                    if (SummaryLine().Match(line) is { Success: true } match)
                     {
-                        Console.WriteLine(line);
-                        if (SummaryLine().Match(line) is { Success: true } match)
-                        {
-                            var key = match.Groups[1].Value;
-                            totals[key] = totals.GetValueOrDefault(key) + int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
-                        }
+                        var key = match.Groups[1].Value;
+                        totals[key] = totals.GetValueOrDefault(key) + int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
                     }
-
-                    return line!;
-                },
-            };
-            if (context.StartProcess("dotnet", settings) != 0)
+                }))
+                .WithStandardErrorPipe(PipeTarget.ToDelegate(Console.Error.WriteLine))
+                .ExecuteAsync(context.Cancellation);
+            if (result.ExitCode != 0)
             {
                 failedProjects.Add(Path.GetFileNameWithoutExtension(project));
             }
@@ -59,8 +53,6 @@ public sealed partial class TestTask : AsyncFrostingTask<SoniqueContext>
         {
             throw new InvalidOperationException($"Tests failed in: {string.Join(", ", failedProjects)}");
         }
-
-        return Task.CompletedTask;
     }
 
     [GeneratedRegex(@"^\s+(total|failed|succeeded|skipped):\s+(\d+)\s*$")]

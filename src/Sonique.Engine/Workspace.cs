@@ -80,6 +80,76 @@ public sealed class Workspace
 
     public bool IsInside(string fullPath) =>
         fullPath.StartsWith(Root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+
+    /// <summary>
+    /// Whether a path stays inside the workspace once every symbolic link on its way (the file, its folders, the
+    /// workspace's own) is followed: <see cref="Resolve"/> only looks at the text, and a link inside can lead out.
+    /// Throws <see cref="IOException"/> for a link loop.
+    /// </summary>
+    public bool ResolvesInside(string fullPath)
+    {
+        var real = RealPath(fullPath);
+        var root = RealPath(Root);
+        return real.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The path with every symbolic link followed, as the operating system would open it (POSIX realpath, in
+    /// managed code): a link's ".." climbs from where the link really is, not from its name. Parts that do not
+    /// exist are kept as they are. Throws <see cref="IOException"/> after 40 links, as Linux does for a loop.
+    /// </summary>
+    public static string RealPath(string path)
+    {
+        const int MaxLinks = 40;
+        var full = Path.GetFullPath(path);
+        var current = Path.GetPathRoot(full)!;
+        var pending = new LinkedList<string>(Parts(full[current.Length..]));
+        var links = 0;
+        while (pending.First is { } first)
+        {
+            pending.RemoveFirst();
+            var part = first.Value;
+            if (part == ".")
+            {
+                continue;
+            }
+
+            if (part == "..")
+            {
+                current = Path.GetDirectoryName(current) ?? current;
+                continue;
+            }
+
+            var next = Path.Combine(current, part);
+            var target = new FileInfo(next).LinkTarget;
+            if (target is null)
+            {
+                current = next;
+                continue;
+            }
+
+            if (++links > MaxLinks)
+            {
+                throw new IOException($"Too many levels of symbolic links resolving '{path}' (a link loop).");
+            }
+
+            if (Path.IsPathRooted(target))
+            {
+                current = Path.GetPathRoot(target)!;
+                target = target[current.Length..];
+            }
+
+            foreach (var targetPart in Parts(target).Reverse())
+            {
+                pending.AddFirst(targetPart);
+            }
+        }
+
+        return current;
+    }
+
+    private static string[] Parts(string path) =>
+        path.Split([Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar], StringSplitOptions.RemoveEmptyEntries);
 }
 
 /// <summary>A path that would read or write outside the workspace.</summary>

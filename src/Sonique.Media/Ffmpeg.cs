@@ -2,35 +2,23 @@ using System.Globalization;
 using System.Text;
 using CliWrap;
 using CliWrap.Buffered;
-using FFMpegCore;
-using FFMpegCore.Enums;
-using FFMpegCore.Exceptions;
 
 namespace Sonique.Media;
 
 /// <summary>
-/// ffmpeg and ffprobe, by path. Arguments are passed as a list, never through a shell, and input files
-/// are always absolute paths, so nothing in a file name or a title is ever read as an option or a protocol.
+/// ffmpeg and ffprobe, by path. Arguments are passed as a list, never as one command line, and the files this
+/// class opens are given as absolute paths behind ffmpeg's <c>file:</c> protocol, so nothing in a file name (quotes,
+/// a leading dash, a colon) is ever read as an option or a protocol.
 /// </summary>
 public sealed class Ffmpeg
 {
     private static readonly HashSet<string> Mp4Video = new(StringComparer.Ordinal) { "h264", "hevc", "av1", "mpeg4" };
     private static readonly HashSet<string> Mp4Audio = new(StringComparer.Ordinal) { "aac", "mp3", "ac3" };
 
-    private readonly FFOptions _options;
-
     public Ffmpeg(string ffmpegPath = "ffmpeg", string ffprobePath = "ffprobe")
     {
         FfmpegPath = ffmpegPath;
         FfprobePath = ffprobePath;
-        var folder = Path.GetDirectoryName(ffmpegPath);
-        if (!string.IsNullOrEmpty(folder) && Path.GetDirectoryName(ffprobePath) != folder)
-        {
-            throw new ArgumentException($"ffmpeg ('{ffmpegPath}') and ffprobe ('{ffprobePath}') must be in the same folder.");
-        }
-
-        // FFMpegCore finds both tools by folder; an empty folder means the PATH.
-        _options = new FFOptions { BinaryFolder = folder ?? string.Empty };
     }
 
     public string FfmpegPath { get; }
@@ -39,14 +27,15 @@ public sealed class Ffmpeg
 
     /// <summary>Runs ffmpeg quietly with the given arguments; a failure carries ffmpeg's last words.</summary>
     public Task RunAsync(IEnumerable<string> arguments, CancellationToken cancellationToken) =>
-        RunAsync(arguments, PipeTarget.Null, cancellationToken);
+        RunAsync(arguments, PipeTarget.Null, null, cancellationToken);
 
     /// <summary>Runs ffmpeg with its output (`-` as the output file) streamed into <paramref name="standardOutput"/>,
     /// for raw samples and frames that never touch the disk.</summary>
     public Task RunAsync(IEnumerable<string> arguments, Stream standardOutput, CancellationToken cancellationToken) =>
-        RunAsync(arguments, PipeTarget.ToStream(standardOutput), cancellationToken);
+        RunAsync(arguments, PipeTarget.ToStream(standardOutput), null, cancellationToken);
 
-    private async Task RunAsync(IEnumerable<string> arguments, PipeTarget standardOutput, CancellationToken cancellationToken)
+    /// <param name="task">What the call does, for its error ("trimming 'x.mp4'"); null: only the exit code.</param>
+    private async Task RunAsync(IEnumerable<string> arguments, PipeTarget standardOutput, string? task, CancellationToken cancellationToken)
     {
         var stderr = new StringBuilder();
         var result = await Cli.Wrap(FfmpegPath)
@@ -57,7 +46,8 @@ public sealed class Ffmpeg
             .ExecuteAsync(cancellationToken);
         if (result.ExitCode != 0)
         {
-            throw new MediaToolException("ffmpeg", $"exit code {result.ExitCode}: {ToolOutput.Tail(stderr.ToString())}");
+            var what = task is null ? string.Empty : $"{task} failed: ";
+            throw new MediaToolException("ffmpeg", $"{what}exit code {result.ExitCode}: {ToolOutput.Tail(stderr.ToString())}");
         }
     }
 
@@ -80,20 +70,36 @@ public sealed class Ffmpeg
     /// <summary>Probes a file; a file that is not readable media raises <see cref="MediaToolException"/>.</summary>
     public async Task<MediaInfo> ProbeAsync(string path, CancellationToken cancellationToken)
     {
-        IMediaAnalysis analysis;
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        CommandResult result;
         try
         {
-            analysis = await FFProbe.AnalyseAsync(Path.GetFullPath(path), _options, cancellationToken: cancellationToken);
+            result = await Cli.Wrap(FfprobePath)
+                .WithArguments(["-v", "error", "-print_format", "json", "-show_format", "-show_streams", "-i", FileUrl(path)])
+                .WithValidation(CommandResultValidation.None)
+                .WithStandardOutputPipe(PipeTarget.ToStringBuilder(stdout))
+                .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr))
+                .ExecuteAsync(cancellationToken);
         }
-        catch (Exception e) when (e is FFMpegException or FormatNullException or System.Text.Json.JsonException)
+        catch (System.ComponentModel.Win32Exception e)
         {
-            throw new MediaToolException("ffprobe", $"'{Path.GetFileName(path)}' is not readable media: {ToolOutput.Tail(e.Message, 2)}", e);
+            throw new MediaToolException("ffprobe", $"cannot start '{FfprobePath}': {e.Message}. Install ffmpeg (apt-get install ffmpeg) or set tools.ffprobe in the config.", e);
         }
 
-        var video = analysis.VideoStreams.FirstOrDefault(s => s.CodecName is not "mjpeg" and not "png");
-        var audio = analysis.PrimaryAudioStream;
-        var streams = new[] { video?.Duration ?? TimeSpan.Zero, audio?.Duration ?? TimeSpan.Zero }.Max();
-        return new MediaInfo(analysis.Duration, streams > TimeSpan.Zero ? streams : analysis.Duration, video?.CodecName, audio?.CodecName, video?.Width ?? 0, video?.Height ?? 0);
+        if (result.ExitCode != 0)
+        {
+            throw new MediaToolException("ffprobe", $"'{Path.GetFileName(path)}' is not readable media: {ToolOutput.Tail(stderr.ToString(), 2)}");
+        }
+
+        try
+        {
+            return ProbeJson.Read(stdout.ToString());
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException)
+        {
+            throw new MediaToolException("ffprobe", $"'{Path.GetFileName(path)}' is not readable media: {e.Message}", e);
+        }
     }
 
     /// <summary>How far a trimmed clip's length may be from what was asked before Auto re-encodes it.</summary>
@@ -136,38 +142,24 @@ public sealed class Ffmpeg
 
     private async Task CutAsync(string source, TimeSpan length, bool copy, string mp4Path, string wavPath, CancellationToken cancellationToken)
     {
-        var seconds = length.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
-        var arguments = FFMpegArguments
-            .FromFileInput(Path.GetFullPath(source), verifyExists: true)
-            .OutputToMany(outputs => outputs
-                .OutputToFile(Path.GetFullPath(mp4Path), overwrite: true, o =>
-                {
-                    o.WithCustomArgument($"-map 0:v:0 -map 0:a:0 -t {seconds} -map_metadata -1 -map_chapters -1");
-                    if (copy)
-                    {
-                        o.CopyStreams();
-                    }
-                    else
-                    {
-                        o.WithVideoCodec(VideoCodec.LibX264).WithConstantRateFactor(23)
-                            .WithCustomArgument("-preset veryfast -pix_fmt yuv420p").WithAudioCodec(AudioCodec.Aac).WithAudioBitrate(192);
-                    }
+        if (!File.Exists(source))
+        {
+            throw new MediaToolException("ffmpeg", $"trimming '{Path.GetFileName(source)}' failed: the file does not exist");
+        }
 
-                    o.WithFastStart();
-                })
-                .OutputToFile(Path.GetFullPath(wavPath), overwrite: true, o => o
-                    .WithCustomArgument($"-map 0:a:0 -t {seconds} -map_metadata -1 -ac 2")
-                    .WithAudioSamplingRate(44100)
-                    .WithAudioCodec("pcm_s16le")));
-        try
-        {
-            await arguments.ProcessAsynchronously(throwOnError: true, _options, cancellationToken);
-        }
-        catch (FFMpegException e)
-        {
-            throw new MediaToolException("ffmpeg", $"trimming '{Path.GetFileName(source)}' failed: {ToolOutput.Tail(e.Message)}", e);
-        }
+        // The arguments FFMpegCore used to build, in its order, so trimmed files stay byte for byte what they were.
+        var seconds = length.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+        List<string> arguments = ["-y", "-i", FileUrl(source), "-map", "0:v:0", "-map", "0:a:0", "-t", seconds, "-map_metadata", "-1", "-map_chapters", "-1"];
+        arguments.AddRange(copy
+            ? ["-c", "copy"]
+            : ["-c:v", "libx264", "-crf", "23", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "192k"]);
+        arguments.AddRange(["-movflags", "faststart", FileUrl(mp4Path)]);
+        arguments.AddRange(["-map", "0:a:0", "-t", seconds, "-map_metadata", "-1", "-ac", "2", "-ar", "44100", "-c:a", "pcm_s16le", FileUrl(wavPath)]);
+        await RunAsync(arguments, PipeTarget.Null, $"trimming '{Path.GetFileName(source)}'", cancellationToken);
     }
+
+    /// <summary>A path as ffmpeg's <c>file:</c> URL: absolute, and never read as an option or another protocol.</summary>
+    public static string FileUrl(string path) => "file:" + Path.GetFullPath(path);
 
     /// <summary>Whether the compressed streams can go into an mp4 unchanged.</summary>
     public static bool CanCopyToMp4(MediaInfo info) =>

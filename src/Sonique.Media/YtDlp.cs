@@ -162,6 +162,10 @@ public enum YtDlpFailure
     /// <summary>Server errors, timeouts, dropped connections: worth retrying after a pause.</summary>
     Transient,
 
+    /// <summary>The host cannot be resolved or reached (offline, unknown host, no route): a pause within the run
+    /// will not heal that, so it is not retried in this run, only in the next.</summary>
+    Unreachable,
+
     /// <summary>Anything else; not retried in this run, tried again in the next.</summary>
     Other,
 }
@@ -181,9 +185,16 @@ internal static class YtDlpErrors
         "Sign in to confirm your age", "members-only", "is not a valid URL",
     ];
 
+    // getaddrinfo's and connect's wordings (glibc, macOS, Windows); checked before Transient, whose "urlopen error" they share.
+    private static readonly string[] Unreachable =
+    [
+        "Temporary failure in name resolution", "Name or service not known", "No address associated with hostname",
+        "nodename nor servname provided", "getaddrinfo failed", "Network is unreachable", "No route to host",
+    ];
+
     private static readonly string[] Transient =
     [
-        "HTTP Error 5", "HTTP Error 429", "timed out", "Connection refused", "Connection reset", "Temporary failure in name resolution",
+        "HTTP Error 5", "HTTP Error 429", "timed out", "Connection refused", "Connection reset",
         "Remote end closed connection", "IncompleteRead", "Read timed out", "urlopen error",
     ];
 
@@ -192,6 +203,11 @@ internal static class YtDlpErrors
         if (Unavailable.Any(s => stderr.Contains(s, StringComparison.OrdinalIgnoreCase)))
         {
             return YtDlpFailure.Unavailable;
+        }
+
+        if (Unreachable.Any(s => stderr.Contains(s, StringComparison.OrdinalIgnoreCase)))
+        {
+            return YtDlpFailure.Unreachable;
         }
 
         return Transient.Any(s => stderr.Contains(s, StringComparison.OrdinalIgnoreCase)) ? YtDlpFailure.Transient : YtDlpFailure.Other;

@@ -29,4 +29,35 @@ public sealed class WorkspaceTests
     {
         Assert.False(_workspace.IsInside(_workspace.Root + "-other/file"));
     }
+
+    [Fact]
+    public void A_link_is_inside_only_when_its_real_target_is_and_a_loop_is_an_error()
+    {
+        using var temp = new TempWorkspace();
+        var outside = Directory.CreateTempSubdirectory("sonique-outside-").FullName;
+        try
+        {
+            temp.Write("a/file.txt", "x");
+            File.CreateSymbolicLink(temp.PathOf("in"), "a");
+            File.CreateSymbolicLink(temp.PathOf("out"), outside);
+            // ".." after a link climbs from the link's target, as the kernel does, not from the link's name.
+            Directory.CreateDirectory(Path.Combine(outside, "deep"));
+            File.CreateSymbolicLink(temp.PathOf("a/deep"), Path.Combine(outside, "deep"));
+            File.CreateSymbolicLink(temp.PathOf("a/up"), "deep/..");
+            File.CreateSymbolicLink(temp.PathOf("loop1"), "loop2");
+            File.CreateSymbolicLink(temp.PathOf("loop2"), "loop1");
+
+            Assert.True(temp.Workspace.ResolvesInside(temp.PathOf("in/file.txt")));
+            Assert.Equal(temp.PathOf("a/file.txt"), Workspace.RealPath(temp.PathOf("in/file.txt")));
+            Assert.True(temp.Workspace.ResolvesInside(temp.PathOf("a/not-yet-written.txt")));
+            Assert.False(temp.Workspace.ResolvesInside(temp.PathOf("out/x.txt")));
+            Assert.Equal(outside, Workspace.RealPath(temp.PathOf("a/up")));
+            Assert.False(temp.Workspace.ResolvesInside(temp.PathOf("a/up/x")));
+            Assert.Throws<IOException>(() => temp.Workspace.ResolvesInside(temp.PathOf("loop1")));
+        }
+        finally
+        {
+            Directory.Delete(outside, recursive: true);
+        }
+    }
 }

@@ -90,6 +90,60 @@ public sealed class FfmpegTests : IDisposable
     }
 
     [Fact]
+    public async Task Names_with_quotes_backslashes_control_characters_and_shell_syntax_are_read_as_names()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var outside = Directory.CreateDirectory(Path.Combine(_dir, "outside")).FullName;
+        using var snapshot = new OutsideSnapshot(outside);
+        var clip = TestMedia.Write(Path.Combine(_dir, "clip.mp4"), 2);
+        string[] names =
+        [
+            "it's \"quoted\".mp4",
+            $"x.mp4\" -o \"{snapshot.CurrentDirectorySentinelName}\" \"x.mp4",
+            "x.mp4\" -o \"README.md\" \"x.mp4",
+            "back\\slash \\\" end.mp4",
+            "new\nline.mp4",
+            "tab\there.mp4",
+            "$(touch PWNED).mp4",
+            "file:other.mp4",
+        ];
+        var work = Directory.CreateDirectory(Path.Combine(_dir, "work")).FullName;
+        foreach (var name in names)
+        {
+            var source = Path.Combine(work, name);
+            File.Copy(clip, source);
+            var info = await _ffmpeg.ProbeAsync(source, ct);
+            Assert.True(info.HasVideo && info.HasAudio, name);
+            Assert.InRange(info.Duration.TotalSeconds, 1.9, 2.1);
+            Assert.Equal((160, 90), (info.Width, info.Height));
+
+            var output = Path.Combine(work, name + " out");
+            await _ffmpeg.TrimAsync(source, info, TimeSpan.FromSeconds(1), TrimMode.Reencode, output + ".mp4", output + ".wav", ct);
+            Assert.InRange(TestMedia.Duration(output + ".mp4"), 0.9, 1.1);
+            Assert.InRange(TestMedia.Duration(output + ".wav"), 0.9, 1.1);
+        }
+
+        snapshot.AssertUnchanged();
+        Assert.Empty(Directory.EnumerateFiles(_dir, "PWNED", SearchOption.AllDirectories));
+        Assert.False(File.Exists(Path.Combine(Environment.CurrentDirectory, "PWNED")));
+        Assert.False(File.Exists(Path.Combine(Environment.CurrentDirectory, "README.md")));
+    }
+
+    [Fact]
+    public async Task Probe_reads_what_ffprobe_reports_of_a_matroska_file()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // Matroska streams carry no duration field, only a DURATION tag.
+        var source = TestMedia.Write(Path.Combine(_dir, "clip.webm"), 3, videoCodec: "libvpx-vp9", audioCodec: "libopus");
+
+        var info = await _ffmpeg.ProbeAsync(source, ct);
+
+        Assert.Equal(("vp9", "opus"), (info.VideoCodec, info.AudioCodec));
+        Assert.InRange(info.Duration.TotalSeconds, 2.9, 3.1);
+        Assert.InRange(info.StreamDuration.TotalSeconds, 2.9, 3.1);
+    }
+
+    [Fact]
     public async Task A_missing_tool_is_named_with_how_to_get_it()
     {
         var error = await Assert.ThrowsAsync<MediaToolException>(

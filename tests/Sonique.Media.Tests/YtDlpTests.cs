@@ -51,6 +51,16 @@ public sealed class YtDlpTests : IDisposable
     }
 
     [Fact]
+    public async Task A_host_that_cannot_be_resolved_is_unreachable_not_transient()
+    {
+        // .invalid never resolves (RFC 2606), online or off.
+        var error = await Assert.ThrowsAsync<YtDlpException>(
+            () => _ytDlp.DownloadAsync("https://nonexistent.invalid/v", Path.Combine(_dir, "dl"), "res:720", TestContext.Current.CancellationToken));
+
+        Assert.Equal(YtDlpFailure.Unreachable, error.Failure);
+    }
+
+    [Fact]
     public async Task A_target_that_looks_like_an_option_is_not_read_as_one()
     {
         var marker = Path.Combine(_dir, "pwned");

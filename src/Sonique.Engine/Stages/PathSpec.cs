@@ -27,7 +27,7 @@ internal static class PathSpec
                 throw new FileNotFoundException($"input folder '{spec}' does not exist");
             }
 
-            return FilesUnder(full).Select(workspace.Relative);
+            return InputFilesUnder(workspace, full).Select(workspace.Relative);
         }
 
         if (!File.Exists(full))
@@ -36,6 +36,62 @@ internal static class PathSpec
         }
 
         return [spec];
+    }
+
+    /// <summary>
+    /// The files of an input folder that a stage can open: symbolic links are followed only while their real target
+    /// stays in the workspace (the folder's own included), each real folder is read once (a link loop ends), and an
+    /// entry that cannot be opened by its name (a broken link, a name not valid in the file system's encoding) is
+    /// left out. The stage that reads the folder sees those entries itself, and can report them.
+    /// </summary>
+    private static List<string> InputFilesUnder(Workspace workspace, string folder)
+    {
+        var files = new List<string>();
+        if (!LeadsInside(workspace, folder))
+        {
+            return files;
+        }
+
+        var read = new HashSet<string>(StringComparer.Ordinal) { Workspace.RealPath(folder) };
+        var pending = new Stack<string>([folder]);
+        while (pending.TryPop(out var current))
+        {
+            foreach (var path in Directory.EnumerateFileSystemEntries(current))
+            {
+                // Everything under a folder that really is inside is inside too, unless it is a link.
+                var isLink = new FileInfo(path).LinkTarget is not null;
+                if (isLink && !LeadsInside(workspace, path))
+                {
+                    continue;
+                }
+
+                if (Directory.Exists(path))
+                {
+                    if (read.Add(Workspace.RealPath(path)))
+                    {
+                        pending.Push(path);
+                    }
+                }
+                else if (File.Exists(isLink ? Workspace.RealPath(path) : path))
+                {
+                    files.Add(path);
+                }
+            }
+        }
+
+        return files;
+    }
+
+    private static bool LeadsInside(Workspace workspace, string path)
+    {
+        try
+        {
+            return workspace.ResolvesInside(path);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     public static IEnumerable<string> FilesUnder(string folder) =>

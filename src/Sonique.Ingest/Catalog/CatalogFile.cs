@@ -5,7 +5,9 @@ using Sonique.Ingest.Sources;
 namespace Sonique.Ingest.Catalog;
 
 /// <summary>The catalog as CSV, read and written with CsvHelper so that titles with commas, quotes, line
-/// breaks and any script survive the round trip.</summary>
+/// breaks and any script survive the round trip. A cell a spreadsheet would run as a formula (starting with
+/// '=', '+', '-', '@', a tab or a carriage return) is written behind a "'", as is a cell that starts with "'"
+/// itself, and reading takes exactly one leading "'" off again.</summary>
 public static class CatalogFile
 {
     private static readonly string[] Columns = ["id", "file", "title", "url", "source", "duration_seconds", "channel", "truth"];
@@ -42,12 +44,12 @@ public static class CatalogFile
                 {
                     Id = id,
                     File = file,
-                    Title = csv.GetString("title"),
+                    Title = Cell(csv, "title"),
                     Url = Required(csv, "url", path),
                     Source = Required(csv, "source", path),
-                    DurationSeconds = double.TryParse(csv.GetString("duration_seconds"), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : null,
-                    Channel = NullIfEmpty(csv.GetString("channel")),
-                    Truth = NullIfEmpty(csv.GetString("truth")),
+                    DurationSeconds = double.TryParse(Cell(csv, "duration_seconds"), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : null,
+                    Channel = NullIfEmpty(Cell(csv, "channel")),
+                    Truth = NullIfEmpty(Cell(csv, "truth")),
                 });
             }
         }
@@ -61,11 +63,19 @@ public static class CatalogFile
 
     private static string Required(CsvReader csv, string column, string path)
     {
-        var value = csv.GetString(column);
+        var value = Cell(csv, column);
         return value.Length > 0 ? value : throw new InvalidDataException($"The catalog '{path}', line {csv.LineNumber}: column '{column}' is empty.");
     }
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+
+    private static string Cell(CsvReader csv, string column) => Unescape(csv.GetString(column));
+
+    /// <summary>The cell as written: behind a "'" when a spreadsheet would evaluate it, or when it starts with "'".</summary>
+    private static string Escape(string cell) =>
+        cell.Length > 0 && cell[0] is '=' or '+' or '-' or '@' or '\t' or '\r' or '\'' ? "'" + cell : cell;
+
+    private static string Unescape(string cell) => cell.StartsWith('\'') ? cell[1..] : cell;
 
     private static async Task WriteRowsAsync(string path, string[] header, IEnumerable<string[]> rows, CancellationToken cancellationToken)
     {
@@ -74,7 +84,7 @@ public static class CatalogFile
         csv.WriteHeader(header);
         foreach (var row in rows)
         {
-            await csv.WriteRecordAsync(row, cancellationToken);
+            await csv.WriteRecordAsync(Array.ConvertAll(row, Escape), cancellationToken);
         }
 
         await csv.FlushAsync(cancellationToken);

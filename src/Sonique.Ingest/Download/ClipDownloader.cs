@@ -18,13 +18,20 @@ public sealed class ClipDownloader
     private const int WavBytesPerSecond = 44100 * 2 * 2;
     private const int WavHeaderBytes = 44;
 
+    private readonly Workspace _workspace;
     private readonly Ffmpeg _ffmpeg;
     private readonly YtDlp _ytDlp;
     private readonly DownloadOptions _options;
     private readonly ResiliencePipeline _retry;
 
-    public ClipDownloader(Ffmpeg ffmpeg, YtDlp ytDlp, DownloadOptions options)
+    /// <param name="workspace">Where local clips must really lie: a local file that is, or lies under, a symbolic
+    /// link leading out of it is refused, even when it was swapped in after Collect.</param>
+    /// <param name="ffmpeg">Probes and trims.</param>
+    /// <param name="ytDlp">Fetches URLs.</param>
+    /// <param name="options">Length, mode, retries.</param>
+    public ClipDownloader(Workspace workspace, Ffmpeg ffmpeg, YtDlp ytDlp, DownloadOptions options)
     {
+        _workspace = workspace;
         _ffmpeg = ffmpeg;
         _ytDlp = ytDlp;
         _options = options;
@@ -32,6 +39,7 @@ public sealed class ClipDownloader
             ? ResiliencePipeline.Empty
             : new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
             {
+                // Only what a pause can heal: an unreachable host (offline, unknown name) would spend every retry's back-off for nothing.
                 ShouldHandle = new PredicateBuilder().Handle<YtDlpException>(e => e.Failure == YtDlpFailure.Transient),
                 MaxRetryAttempts = options.Retries,
                 Delay = options.RetryDelay,
@@ -49,6 +57,7 @@ public sealed class ClipDownloader
     {
         if (localSource is not null)
         {
+            RefuseLinkOutside(localSource);
             await TrimAsync(localSource, mp4Path, wavPath, cancellationToken);
             return;
         }
@@ -70,6 +79,24 @@ public sealed class ClipDownloader
             {
                 Directory.Delete(folder, recursive: true);
             }
+        }
+    }
+
+    private void RefuseLinkOutside(string localSource)
+    {
+        bool inside;
+        try
+        {
+            inside = _workspace.ResolvesInside(localSource);
+        }
+        catch (IOException e)
+        {
+            throw new ItemFailedException($"refused: '{Path.GetFileName(localSource)}' is a symbolic link that cannot be followed: {e.Message}", permanent: true, e);
+        }
+
+        if (!inside)
+        {
+            throw new ItemFailedException($"refused: '{Path.GetFileName(localSource)}' is a symbolic link, or lies under one, leading outside the workspace (to '{Workspace.RealPath(localSource)}')", permanent: true);
         }
     }
 
@@ -98,7 +125,8 @@ public sealed class ClipDownloader
         catch (YtDlpException e)
         {
             var tries = attempts == 1 ? "1 attempt" : $"{attempts} attempts";
-            throw new ItemFailedException($"download failed after {tries}, will be retried next run: {e.Message}", permanent: false, e);
+            var why = e.Failure == YtDlpFailure.Unreachable ? "host unreachable (offline, unknown host or no route)" : "download failed";
+            throw new ItemFailedException($"{why} after {tries}, will be retried next run: {e.Message}", permanent: false, e);
         }
     }
 

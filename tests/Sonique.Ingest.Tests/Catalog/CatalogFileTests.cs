@@ -1,4 +1,5 @@
 using Sonique.Ingest.Catalog;
+using Sonique.Ingest.Sources;
 
 namespace Sonique.Ingest.Tests.Catalog;
 
@@ -25,6 +26,34 @@ public sealed class CatalogFileTests : IDisposable
 
         Assert.Equal(entries, read);
         Assert.StartsWith("id,file,title,url,source,duration_seconds,channel,truth\n", await File.ReadAllTextAsync(path, ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Cells_a_spreadsheet_would_run_are_written_behind_a_quote_and_read_back_exactly()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        string[] titles = ["=HYPERLINK(\"http://x\")", "+1+2", "-2+3", "@SUM(A1)", "\tTabbed", "\rReturn", "'quoted'", "''", "plain - dash", "a=b"];
+        var entries = titles.Select((t, i) => new CatalogEntry
+        {
+            Id = $"id{i}", File = $"id{i}", Title = t, Url = $"https://youtu.be/id{i}", Source = "csv", Channel = "=" + t,
+        }).ToList();
+        var path = Path.Combine(_dir, "catalog.csv");
+
+        await CatalogFile.WriteAsync(path, entries, ct);
+
+        Assert.Equal(entries, await CatalogFile.ReadAsync(path, ct));
+        var text = await File.ReadAllTextAsync(path, ct);
+        Assert.Contains("\"'=HYPERLINK(\"\"http://x\"\")\"", text, StringComparison.Ordinal);
+        Assert.Contains(",'+1+2,", text, StringComparison.Ordinal);
+        Assert.Contains(",'-2+3,", text, StringComparison.Ordinal);
+        Assert.Contains(",'@SUM(A1),", text, StringComparison.Ordinal);
+        Assert.Contains("'\tTabbed", text, StringComparison.Ordinal);
+        Assert.Contains(",''quoted',", text, StringComparison.Ordinal);
+        Assert.Contains(",plain - dash,", text, StringComparison.Ordinal);
+
+        var rejected = Path.Combine(_dir, "catalog.rejected.csv");
+        await CatalogFile.WriteRejectedAsync(rejected, [new RejectedRow("csv", "a.csv:2", "=cmd|' /C calc'!A0", "-bad")], ct);
+        Assert.Equal("source,where,value,reason\ncsv,a.csv:2,'=cmd|' /C calc'!A0,'-bad\n", await File.ReadAllTextAsync(rejected, ct));
     }
 
     [Fact]

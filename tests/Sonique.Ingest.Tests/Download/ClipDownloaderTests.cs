@@ -25,7 +25,7 @@ public sealed class ClipDownloaderTests : IDisposable
         Directory.Delete(_dir, recursive: true);
     }
 
-    private static ClipDownloader Downloader(double seconds = 3, TrimMode mode = TrimMode.Auto) => new(new Ffmpeg(), new YtDlp(), new DownloadOptions
+    private ClipDownloader Downloader(double seconds = 3, TrimMode mode = TrimMode.Auto) => new(new Workspace(_dir), new Ffmpeg(), new YtDlp(), new DownloadOptions
     {
         Length = TimeSpan.FromSeconds(seconds),
         MinimumLength = TimeSpan.FromSeconds(2.5),
@@ -123,5 +123,41 @@ public sealed class ClipDownloaderTests : IDisposable
         Assert.False(error.Permanent);
         Assert.Contains("4 attempts", error.Message, StringComparison.Ordinal);
         Assert.Contains("503", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_host_that_cannot_be_resolved_is_tried_once_and_left_for_the_next_run()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var folder = Directory.CreateDirectory(Path.Combine(_dir, "out")).FullName;
+
+        // .invalid never resolves; a retry with back-off could not change that within the run.
+        var error = await Assert.ThrowsAsync<ItemFailedException>(
+            () => Downloader().DownloadAsync(Entry("https://nonexistent.invalid/v"), null, Path.Combine(folder, "c.mp4"), Path.Combine(folder, "c.wav"), ct));
+
+        Assert.False(error.Permanent);
+        Assert.Contains("unreachable", error.Message, StringComparison.Ordinal);
+        Assert.Contains("after 1 attempt,", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_local_clip_swapped_for_a_link_out_of_the_workspace_is_refused()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var outside = new TempFolder();
+        var secret = TestMedia.Write(outside.PathOf("secret.mp4"), 4);
+        var source = Path.Combine(_dir, "media", "a.mp4");
+        Directory.CreateDirectory(Path.GetDirectoryName(source)!);
+        File.CreateSymbolicLink(source, secret);
+        var mp4 = Path.Combine(_dir, "out", "a.mp4");
+        Directory.CreateDirectory(Path.GetDirectoryName(mp4)!);
+
+        var error = await Assert.ThrowsAsync<ItemFailedException>(
+            () => Downloader().DownloadAsync(Entry("media/a.mp4"), source, mp4, Path.ChangeExtension(mp4, ".wav"), ct));
+
+        Assert.True(error.Permanent);
+        Assert.Contains("'a.mp4'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("outside the workspace", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(mp4));
     }
 }

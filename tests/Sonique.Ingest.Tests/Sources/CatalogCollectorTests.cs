@@ -34,9 +34,9 @@ public sealed class CatalogCollectorTests : IDisposable
 
         Assert.Equal(["aaaaaaaaaaa", "bbbbbbbbbbb", "media/sub/My clip.mp4", "sample-0001", "sample-0002", "sample-0003"], result.Entries.Select(e => e.Id));
         Assert.Equal(2, result.Duplicates);
-        var rejected = Assert.Single(result.Rejected);
-        Assert.Equal("a.csv:4", rejected.Where);
-        Assert.Contains("option", rejected.Reason, StringComparison.Ordinal);
+        Assert.Equal(["a.csv:4", "media/notes.txt"], result.Rejected.Select(r => r.Where));
+        Assert.Contains("option", result.Rejected[0].Reason, StringComparison.Ordinal);
+        Assert.Contains("not a video file ('.txt'", result.Rejected[1].Reason, StringComparison.Ordinal);
         Assert.Equal("One", result.Entries[0].Title);
         var local = result.Entries[2];
         Assert.Equal("folder", local.Source);

@@ -37,6 +37,21 @@ public sealed class TitleUrlCsvTests : IDisposable
     }
 
     [Fact]
+    public async Task A_latin1_file_is_refused_naming_the_file_the_line_and_the_byte()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var path = Path.Combine(_dir, "latin1.csv");
+        await File.WriteAllBytesAsync(path, System.Text.Encoding.Latin1.GetBytes("Title,URL\nSong A,https://youtu.be/aaaaaaaaaaa\ncafé,https://youtu.be/bbbbbbbbbbb\n"), ct);
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => TitleUrlCsv.ReadAsync(path, "latin1.csv", ct));
+
+        Assert.Contains("'latin1.csv'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("not UTF-8", error.Message, StringComparison.Ordinal);
+        Assert.Contains("line 3", error.Message, StringComparison.Ordinal);
+        Assert.Contains("byte 49 (0xE9)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Headers_in_any_case_with_extra_columns_are_accepted_and_missing_ones_named()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -1,0 +1,38 @@
+namespace Sonique.Engine.Tests.Stages;
+
+public sealed class PathSpecTests : IDisposable
+{
+    private readonly TempWorkspace _temp = new();
+    private readonly string _outside = Directory.CreateTempSubdirectory("sonique-outside-").FullName;
+
+    public void Dispose()
+    {
+        _temp.Dispose();
+        Directory.Delete(_outside, recursive: true);
+    }
+
+    [Fact]
+    public void An_input_folder_follows_no_link_out_of_the_workspace_ends_link_loops_and_skips_what_cannot_be_opened()
+    {
+        _temp.Write("media/a.txt", "a");
+        _temp.Write("media/sub/b.txt", "b");
+        _temp.Write("elsewhere/c.txt", "c");
+        File.WriteAllText(Path.Combine(_outside, "secret.txt"), "secret");
+        File.CreateSymbolicLink(_temp.PathOf("media/loop"), ".");
+        File.CreateSymbolicLink(_temp.PathOf("media/outside"), _outside);
+        File.CreateSymbolicLink(_temp.PathOf("media/secret.txt"), Path.Combine(_outside, "secret.txt"));
+        File.CreateSymbolicLink(_temp.PathOf("media/broken.txt"), "nothing-here.txt");
+        File.CreateSymbolicLink(_temp.PathOf("media/inside"), "../elsewhere");
+        File.CreateSymbolicLink(_temp.PathOf("linked"), _outside);
+        // A name that is not UTF-8: .NET sees it with U+FFFD and cannot open it by that name.
+        using var latin1 = System.Diagnostics.Process.Start("bash", ["-c", "printf x > \"$1/caf$(printf '\\351').txt\"", "bash", _temp.PathOf("media")])!;
+        latin1.WaitForExit();
+        Assert.Equal(0, latin1.ExitCode);
+        Assert.Contains(Directory.EnumerateFiles(_temp.PathOf("media")), f => f.Contains('\uFFFD', StringComparison.Ordinal));
+
+        var files = PathSpec.Expand(_temp.Workspace, "media/").Order(StringComparer.Ordinal);
+
+        Assert.Equal(["media/a.txt", "media/inside/c.txt", "media/sub/b.txt"], files);
+        Assert.Empty(PathSpec.Expand(_temp.Workspace, "linked/"));
+    }
+}
