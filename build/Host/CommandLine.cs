@@ -14,6 +14,8 @@ public static class CommandLine
         "force", "config", "jobs", "workspace",
         // The Benchmark target's.
         "suite", "quick",
+        // The Test target's.
+        "tier",
     ];
 
     private static readonly Dictionary<string, string> ShortForms = new(StringComparer.Ordinal)

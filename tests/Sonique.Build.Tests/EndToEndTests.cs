@@ -9,6 +9,7 @@ namespace Sonique.Build.Tests;
 /// The embedded default, as a user runs it on a fresh clone: `./build.sh` with no options, every stage from the
 /// sample library to the report, offline but for stories15M's npm package; then the same command again.
 /// </summary>
+[Trait("Tier", "Slow")]
 public sealed class EndToEndTests : IDisposable
 {
     private static readonly string[] Stages = ["SampleLibrary", "Collect", "Download", "DescribeVideo", "TagAudio", "Pair", "BaseModel", "FineTune", "Evaluate"];

