@@ -11,7 +11,7 @@ public sealed class SmallPipeline : IAsyncLifetime
 
     public int ExitCode { get; private set; }
 
-    public async ValueTask InitializeAsync() => ExitCode = await RunAsync(Workspace, string.Empty, TestContext.Current.CancellationToken);
+    public async ValueTask InitializeAsync() => ExitCode = await RunAsync(Workspace, TestContext.Current.CancellationToken);
 
     public ValueTask DisposeAsync()
     {
@@ -19,12 +19,11 @@ public sealed class SmallPipeline : IAsyncLifetime
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Writes the small profile (with <paramref name="finetune"/>'s extra keys) into the workspace and runs
-    /// the Default target there.</summary>
-    public static async Task<int> RunAsync(string workspace, string finetune, CancellationToken ct) =>
-        await SoniqueHost.RunAsync([$"--workspace={workspace}", $"--config={await WriteProfileAsync(workspace, finetune, ct)}", "--jobs=2"]);
+    /// <summary>Writes the small profile into the workspace and runs the Default target there.</summary>
+    public static async Task<int> RunAsync(string workspace, CancellationToken ct) =>
+        await SoniqueHost.RunAsync([$"--workspace={workspace}", $"--config={await WriteProfileAsync(workspace, epochs: 1, ct)}", "--jobs=2"]);
 
-    public static async Task<string> WriteProfileAsync(string workspace, string finetune, CancellationToken ct)
+    public static async Task<string> WriteProfileAsync(string workspace, int epochs, CancellationToken ct)
     {
         var path = Path.Combine(workspace, "profile.yaml");
         await File.WriteAllTextAsync(path, $"""
@@ -41,9 +40,8 @@ public sealed class SmallPipeline : IAsyncLifetime
             generate:
               max_tokens: 12
             finetune:
-              epochs: 1
+              epochs: {epochs}
               rank: 2
-            {finetune}
             """, ct);
         return path;
     }
@@ -64,7 +62,7 @@ public sealed class ReproducibilityTests(SmallPipeline first) : IClassFixture<Sm
         var second = Directory.CreateTempSubdirectory("sonique-repro-b-").FullName;
         try
         {
-            Assert.Equal(0, await SmallPipeline.RunAsync(second, string.Empty, ct));
+            Assert.Equal(0, await SmallPipeline.RunAsync(second, ct));
 
             var files = Outputs(first.Workspace);
             Assert.Equal(files, Outputs(second));
@@ -101,7 +99,7 @@ public sealed class ReproducibilityTests(SmallPipeline first) : IClassFixture<Sm
         var ct = TestContext.Current.CancellationToken;
         Assert.Equal(0, first.ExitCode);
         // A long training, so the trainer is still busy when its host dies: only FineTune has anything to do.
-        var profile = await SmallPipeline.WriteProfileAsync(first.Workspace, "  epochs: 500", ct);
+        var profile = await SmallPipeline.WriteProfileAsync(first.Workspace, epochs: 500, ct);
         var start = new ProcessStartInfo(TrainerProcess.DotNetHost())
         {
             RedirectStandardOutput = true,
