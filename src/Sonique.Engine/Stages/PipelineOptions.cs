@@ -13,5 +13,12 @@ public sealed class PipelineOptions
 
     public IPipelineObserver? Observer { get; init; }
 
+    /// <summary>
+    /// Reads a failure that a stage's code reports in its own terms (a library's exception) as the engine's
+    /// <see cref="ItemFailedException"/>: that item fails alone with this reason, or a unit stage fails once. Null for
+    /// any other exception, which fails a per-item stage's item as an error and propagates from a unit stage.
+    /// </summary>
+    public Func<Exception, ItemFailedException?>? ItemFailureOf { get; init; }
+
     internal bool IsForced(string stage) => ForceAll || ForceStages.Contains(stage);
 }

@@ -1,0 +1,97 @@
+namespace Sonique.Engine;
+
+/// <summary>
+/// A stage as the engine runs it: its items and how one runs. Both kinds of stage become this one shape, so
+/// deciding, restoring, running, recording and reporting have one code path. A unit stage is a stage of one
+/// item, the stage itself: its inputs are its input specs expanded to files, and it is
+/// <see cref="IsUnit">recorded and failed as a whole</see>.
+/// </summary>
+internal sealed class StagePlan
+{
+    private readonly Func<StageItem, IReadOnlyList<string>, IReadOnlyList<string>, CancellationToken, Task> _run;
+
+    private StagePlan(
+        StageDefinition stage,
+        IReadOnlyList<StageItem> items,
+        bool isUnit,
+        Func<StageItem, IReadOnlyList<string>, IReadOnlyList<string>, CancellationToken, Task> run)
+    {
+        Stage = stage;
+        Items = items;
+        IsUnit = isUnit;
+        _run = run;
+    }
+
+    public StageDefinition Stage { get; }
+
+    public string Name => Stage.Name;
+
+    public IReadOnlyList<StageItem> Items { get; }
+
+    /// <summary>
+    /// A unit stage: its one item is the stage. It keeps the lock file's stage-level record, its fingerprint has
+    /// no item key (so what was recorded before the two kinds were one stays fresh), and its item's failure fails
+    /// the stage, since there is nothing else to go on with.
+    /// </summary>
+    public bool IsUnit { get; }
+
+    /// <summary>Lists the items now; a stage that cannot (what it reads is not made yet) throws <see cref="StageFailedException"/>.</summary>
+    public static async Task<StagePlan> ListAsync(StageDefinition stage, Workspace workspace, CancellationToken cancellationToken) => stage switch
+    {
+        UnitStage unit => new StagePlan(
+            unit,
+            [new StageItem(unit.Name, ExpandInputs(unit, workspace), unit.Outputs)],
+            isUnit: true,
+            (_, inputs, staged, ct) => unit.Run(new UnitRun(inputs, staged), ct)),
+        ItemStage items => new StagePlan(
+            items,
+            await ListItemsAsync(items, cancellationToken),
+            isUnit: false,
+            (item, inputs, staged, ct) => items.Run(new ItemRun(item, inputs, staged), ct)),
+        _ => throw new ArgumentException($"Unknown kind of stage: {stage.GetType().Name}", nameof(stage)),
+    };
+
+    /// <summary>The item key that enters a fingerprint (none for a unit stage's one item).</summary>
+    public string? FingerprintKey(StageItem item) => IsUnit ? null : item.Key;
+
+    /// <summary>Runs one item's code on its resolved inputs, writing into the staged output paths.</summary>
+    public Task RunAsync(StageItem item, IReadOnlyList<string> inputPaths, IReadOnlyList<string> stagedOutputs, CancellationToken cancellationToken) =>
+        _run(item, inputPaths, stagedOutputs, cancellationToken);
+
+    /// <summary>A unit stage's input files, sorted, as its code has always seen them.</summary>
+    private static List<string> ExpandInputs(UnitStage stage, Workspace workspace)
+    {
+        try
+        {
+            return stage.Inputs.SelectMany(spec => PathSpec.Expand(workspace, spec)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new StageFailedException(stage.Name, e.Message);
+        }
+    }
+
+    private static async Task<IReadOnlyList<StageItem>> ListItemsAsync(ItemStage stage, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<StageItem> items;
+        try
+        {
+            items = await stage.Items(cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            throw new StageFailedException(stage.Name, $"cannot list its items: {e.Message}");
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in items)
+        {
+            if (string.IsNullOrWhiteSpace(item.Key) || !seen.Add(item.Key))
+            {
+                throw new StageFailedException(stage.Name, $"item key '{item.Key}' is empty or not unique");
+            }
+        }
+
+        return items;
+    }
+}

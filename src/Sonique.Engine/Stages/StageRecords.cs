@@ -1,0 +1,76 @@
+namespace Sonique.Engine;
+
+/// <summary>
+/// Where a stage's results live in the lock file. A per-item stage keeps one record per item, each journaled the
+/// moment it finishes, and its header (version, parameters) when the stage ends. A unit stage keeps its one
+/// item's record as the stage's own fingerprint, inputs and outputs: the lock file's format, unchanged.
+/// </summary>
+internal abstract class StageRecords(StagePlan plan, LockFile lockFile)
+{
+    protected StagePlan Plan { get; } = plan;
+
+    protected LockFile LockFile { get; } = lockFile;
+
+    public static StageRecords For(StagePlan plan, LockFile lockFile) =>
+        plan.IsUnit ? new UnitRecord(plan, lockFile) : new ItemRecords(plan, lockFile);
+
+    /// <summary>The stage's record: the version and parameters its results were last made with.</summary>
+    public StageRecord? Stage => LockFile.Stage(Plan.Name);
+
+    public abstract bool NeverRun { get; }
+
+    /// <summary>What the item's last run recorded, or null when it has none.</summary>
+    public abstract ItemRecord? Recorded(StageItem item);
+
+    /// <summary>Records a finished item durably (a unit stage's item only succeeds: its failure fails the stage).</summary>
+    public abstract void Keep(StageItem item, ItemRecord record);
+
+    /// <summary>Ends the stage's run: the stage's record now describes exactly the items listed.</summary>
+    public abstract void Close();
+
+    protected StageRecord Header() => new()
+    {
+        Version = Plan.Stage.Version,
+        Parameters = new SortedDictionary<string, string>(Plan.Stage.Parameters.ToDictionary(), StringComparer.Ordinal),
+    };
+
+    private sealed class ItemRecords(StagePlan plan, LockFile lockFile) : StageRecords(plan, lockFile)
+    {
+        public override bool NeverRun => Stage?.Items is null;
+
+        public override ItemRecord? Recorded(StageItem item) => Stage?.Items?.GetValueOrDefault(item.Key);
+
+        public override void Keep(StageItem item, ItemRecord record) => LockFile.CommitItem(Plan.Name, item.Key, record);
+
+        public override void Close() =>
+            LockFile.CommitStage(Plan.Name, Header(), Plan.Items.Select(i => i.Key).ToHashSet(StringComparer.Ordinal));
+    }
+
+    private sealed class UnitRecord(StagePlan plan, LockFile lockFile) : StageRecords(plan, lockFile)
+    {
+        public override bool NeverRun => Stage?.Fingerprint is null;
+
+        public override ItemRecord? Recorded(StageItem item) => Stage is { Fingerprint: { } fingerprint } stage
+            ? new ItemRecord
+            {
+                Fingerprint = fingerprint,
+                Inputs = stage.Inputs ?? new SortedDictionary<string, string>(StringComparer.Ordinal),
+                Outputs = stage.Outputs ?? new SortedDictionary<string, string>(StringComparer.Ordinal),
+            }
+            : null;
+
+        public override void Keep(StageItem item, ItemRecord record)
+        {
+            var stage = Header();
+            stage.Fingerprint = record.Fingerprint;
+            stage.Inputs = record.Inputs;
+            stage.Outputs = record.Outputs;
+            LockFile.CommitStage(Plan.Name, stage);
+        }
+
+        /// <summary>Nothing to do: the one item's record is the stage's, written when it finished.</summary>
+        public override void Close()
+        {
+        }
+    }
+}

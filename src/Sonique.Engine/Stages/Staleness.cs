@@ -1,0 +1,220 @@
+using Sonique.Engine.Hashing;
+
+namespace Sonique.Engine;
+
+internal enum VerdictKind
+{
+    Fresh,
+    Stale,
+
+    /// <summary>Failed permanently with these very inputs: not retried until they change.</summary>
+    KnownFailure,
+}
+
+/// <summary>What an item is now, against what was recorded: its fingerprint, input hashes and values, and why it
+/// is not fresh.</summary>
+internal sealed record ItemVerdict(
+    StageItem Item,
+    ContentHash Fingerprint,
+    SortedDictionary<string, string> Inputs,
+    SortedDictionary<string, string> Values,
+    string? MissingInput,
+    VerdictKind Kind,
+    IReadOnlyList<string> Reasons);
+
+/// <summary>
+/// Decides what is stale and why: hashes every item's inputs (in parallel, across items and within one), computes
+/// its fingerprint, and compares that, and the outputs on disk, with what the lock file recorded.
+/// </summary>
+internal sealed class Staleness(Workspace workspace, FileHashCache hashes, int jobs)
+{
+    private static readonly IReadOnlyDictionary<string, string> NoValues = new Dictionary<string, string>();
+
+    public async Task<IReadOnlyList<ItemVerdict>> JudgeAsync(StagePlan plan, StageRecords records, CancellationToken cancellationToken)
+    {
+        var items = plan.Items;
+        var inputHashes = await HashInputsAsync(items, cancellationToken);
+        var digest = Fingerprint.ParametersDigest(plan.Stage.Parameters);
+        var stageRecord = records.Stage;
+        var verdicts = new ItemVerdict[items.Count];
+        await Task.Run(
+            () => Parallel.For(
+                0,
+                items.Count,
+                Parallelism(cancellationToken),
+                i => verdicts[i] = Judge(plan, digest, stageRecord, records.Recorded(items[i]), items[i], inputHashes[i], cancellationToken)),
+            cancellationToken);
+        return verdicts;
+    }
+
+    /// <summary>Every input of every item, hashed in parallel: a stage of many small items and a unit stage that reads a
+    /// whole folder are hashed as fast.</summary>
+    private async Task<ContentHash?[][]> HashInputsAsync(IReadOnlyList<StageItem> items, CancellationToken cancellationToken)
+    {
+        var hashed = items.Select(item => new ContentHash?[item.Inputs.Count]).ToArray();
+        var inputs = items.SelectMany((item, i) => item.Inputs.Select((_, j) => (Item: i, Input: j))).ToArray();
+        await Task.Run(
+            () => Parallel.For(
+                0,
+                inputs.Length,
+                Parallelism(cancellationToken),
+                k =>
+                {
+                    var (i, j) = inputs[k];
+                    hashed[i][j] = hashes.TryHash(workspace.Resolve(items[i].Inputs[j]), cancellationToken);
+                }),
+            cancellationToken);
+        return hashed;
+    }
+
+    private ItemVerdict Judge(
+        StagePlan plan,
+        string parametersDigest,
+        StageRecord? stageRecord,
+        ItemRecord? record,
+        StageItem item,
+        ContentHash?[] inputHashes,
+        CancellationToken cancellationToken)
+    {
+        var inputs = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        string? missing = null;
+        for (var j = 0; j < item.Inputs.Count; j++)
+        {
+            if (inputHashes[j] is { } hash)
+            {
+                inputs[item.Inputs[j]] = hash.ToString();
+            }
+            else
+            {
+                missing ??= item.Inputs[j];
+            }
+        }
+
+        var values = new SortedDictionary<string, string>(item.Values.ToDictionary(), StringComparer.Ordinal);
+        var fingerprint = Fingerprint.Of(plan.Stage, parametersDigest, plan.FingerprintKey(item), values.Concat(OutputParts(item.Outputs)), inputs);
+        var reasons = new List<string>();
+        var kind = VerdictKind.Stale;
+        if (missing is not null)
+        {
+            reasons.Add($"input '{missing}' is missing");
+        }
+        else if (record is null)
+        {
+            reasons.Add("never run");
+        }
+        else if (record.Fingerprint != fingerprint.ToString())
+        {
+            reasons.AddRange(DescribeChange(plan.Stage, stageRecord!, record.Values, values, record.Inputs, inputs));
+        }
+        else if (record.Failure is not null)
+        {
+            if (record.Permanent)
+            {
+                kind = VerdictKind.KnownFailure;
+                reasons.Add(record.Failure);
+            }
+            else
+            {
+                reasons.Add($"failed last time, will retry: {record.Failure}");
+            }
+        }
+        else
+        {
+            reasons.AddRange(DescribeOutputs(record.Outputs, item.Outputs, cancellationToken));
+        }
+
+        if (reasons.Count == 0)
+        {
+            kind = VerdictKind.Fresh;
+        }
+
+        return new ItemVerdict(item, fingerprint, inputs, values, missing, kind, reasons);
+    }
+
+    private static List<string> DescribeChange(
+        StageDefinition stage,
+        StageRecord stageRecord,
+        IReadOnlyDictionary<string, string>? oldValues,
+        IReadOnlyDictionary<string, string> newValues,
+        IReadOnlyDictionary<string, string>? oldInputs,
+        IReadOnlyDictionary<string, string> newInputs)
+    {
+        var reasons = new List<string>();
+        if (stageRecord.Version != stage.Version)
+        {
+            reasons.Add($"implementation version {stageRecord.Version} -> {stage.Version}");
+        }
+
+        reasons.AddRange(Compare(stageRecord.Parameters, stage.Parameters, (k, o, n) => $"parameter {k}: {o ?? "(unset)"} -> {n ?? "(unset)"}"));
+        reasons.AddRange(Compare(oldValues ?? NoValues, newValues, (k, _, _) => $"value {k} changed"));
+        reasons.AddRange(Compare(oldInputs ?? NoValues, newInputs, (k, o, n) =>
+            o is null ? $"input '{k}' added" : n is null ? $"input '{k}' removed" : $"input '{k}' changed"));
+        if (reasons.Count == 0)
+        {
+            reasons.Add("declared outputs changed");
+        }
+
+        return reasons;
+    }
+
+    private static IEnumerable<string> Compare(
+        IReadOnlyDictionary<string, string> before,
+        IReadOnlyDictionary<string, string> after,
+        Func<string, string?, string?, string> describe)
+    {
+        foreach (var key in before.Keys.Union(after.Keys).Order(StringComparer.Ordinal))
+        {
+            var old = before.GetValueOrDefault(key);
+            var now = after.GetValueOrDefault(key);
+            if (old != now)
+            {
+                yield return describe(key, old, now);
+            }
+        }
+    }
+
+    /// <summary>Whether the outputs on disk are the ones recorded: missing, modified and stray files are reasons.</summary>
+    private List<string> DescribeOutputs(SortedDictionary<string, string> recorded, IReadOnlyList<string> declared, CancellationToken cancellationToken)
+    {
+        var reasons = new List<string>();
+        foreach (var (path, hash) in recorded)
+        {
+            var current = hashes.TryHash(workspace.Resolve(path), cancellationToken);
+            if (current is null)
+            {
+                reasons.Add($"output '{path}' is missing");
+            }
+            else if (current.Value.ToString() != hash)
+            {
+                reasons.Add($"output '{path}' was modified");
+            }
+        }
+
+        foreach (var spec in declared)
+        {
+            if (PathSpec.IsFolder(spec))
+            {
+                foreach (var file in PathSpec.FilesUnder(workspace.Resolve(spec.TrimEnd('/'))).Select(workspace.Relative))
+                {
+                    if (!recorded.ContainsKey(file))
+                    {
+                        reasons.Add($"output '{file}' was not written by the stage");
+                    }
+                }
+            }
+            else if (!recorded.ContainsKey(spec))
+            {
+                reasons.Add($"output '{spec}' is not recorded");
+            }
+        }
+
+        return reasons;
+    }
+
+    /// <summary>The declared outputs enter the fingerprint by position: moving an output is new work.</summary>
+    private static IEnumerable<KeyValuePair<string, string>> OutputParts(IReadOnlyList<string> outputs) =>
+        outputs.Select((o, i) => new KeyValuePair<string, string>($"->{i}", o));
+
+    private ParallelOptions Parallelism(CancellationToken cancellationToken) =>
+        new() { MaxDegreeOfParallelism = jobs, CancellationToken = cancellationToken };
+}
