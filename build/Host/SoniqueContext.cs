@@ -1,5 +1,7 @@
 using Cake.Core;
+using Sonique.Analysis;
 using Sonique.Engine;
+using Sonique.Ingest.Download;
 
 namespace Sonique.Build.Host;
 
@@ -52,6 +54,7 @@ public sealed class SoniqueContext : CakeContextAdapter, IDisposable
         ForceAll = Options.ForceAll,
         ForceStages = Options.ForceStages,
         Observer = _observer,
+        ItemFailureOf = ItemFailureOf,
     });
 
     /// <summary>The engine opened for reading only (Status, --dryrun): no run lock, nothing written, so it works on a
@@ -62,6 +65,15 @@ public sealed class SoniqueContext : CakeContextAdapter, IDisposable
         ForceAll = Options.ForceAll,
         ForceStages = Options.ForceStages,
     });
+
+    /// <summary>The libraries name a clip they cannot use in their own terms, knowing nothing of the engine; to the
+    /// engine, that clip's item fails alone with the library's reason (and is retried only when that may help).</summary>
+    public static ItemFailedException? ItemFailureOf(Exception failure) => failure switch
+    {
+        ClipDownloadException download => new ItemFailedException(download.Message, download.Permanent, download),
+        ClipAnalysisException analysis => new ItemFailedException(analysis.Message, permanent: true, analysis),
+        _ => null,
+    };
 
     /// <summary>Shows a warning beside the stage's progress (and in CI's plain log).</summary>
     public void Warn(string stage, string message) => _observer.Warning(stage, message);

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Sonique.Engine;
+using Sonique.Paths;
 
 namespace Sonique.Training;
 
@@ -49,7 +49,7 @@ public sealed record TrainingJob
     /// workspace lies and whatever staging folder the run wrote into. A path outside the workspace (a configured
     /// model) stays as it is.
     /// </summary>
-    public TrainingJob RelativeTo(Workspace workspace, string output)
+    public TrainingJob RelativeTo(WorkspaceFolder workspace, string output)
     {
         ArgumentNullException.ThrowIfNull(workspace);
         string Relative(string path) => workspace.IsInside(path) ? workspace.Relative(path) : path;

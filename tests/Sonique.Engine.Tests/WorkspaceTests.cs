@@ -1,3 +1,5 @@
+using Sonique.Paths;
+
 namespace Sonique.Engine.Tests;
 
 public sealed class WorkspaceTests

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Globalization;
-using Sonique.Engine;
 using Sonique.Media;
 
 namespace Sonique.Analysis.Audio;
@@ -12,7 +11,7 @@ namespace Sonique.Analysis.Audio;
 /// </summary>
 public sealed class AudioReader(Ffmpeg ffmpeg)
 {
-    /// <summary>The audio, or <see cref="ItemFailedException"/> naming why it cannot be decoded.</summary>
+    /// <summary>The audio, or <see cref="ClipAnalysisException"/> naming why it cannot be decoded.</summary>
     public async Task<MonoAudio> ReadAsync(string path, int sampleRate, CancellationToken cancellationToken)
     {
         // Only a WAV is read into memory here; anything else goes to ffmpeg unread.
@@ -21,7 +20,7 @@ public sealed class AudioReader(Ffmpeg ffmpeg)
             : await DecodeAsync(path, sampleRate, cancellationToken);
         if (audio.Samples.Length == 0)
         {
-            throw new ItemFailedException("no audio: the file decodes to zero samples");
+            throw new ClipAnalysisException("no audio: the file decodes to zero samples");
         }
 
         return audio;
@@ -39,7 +38,7 @@ public sealed class AudioReader(Ffmpeg ffmpeg)
         }
         catch (MediaToolException e)
         {
-            throw new ItemFailedException($"audio cannot be decoded: {e.Message}", permanent: true, e);
+            throw new ClipAnalysisException($"audio cannot be decoded: {e.Message}", e);
         }
 
         var raw = output.GetBuffer().AsSpan(0, (int)output.Length);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.FileSystemGlobbing;
+using Sonique.Paths;
 
 namespace Sonique.Engine;
 
@@ -52,7 +53,7 @@ internal static class PathSpec
             return files;
         }
 
-        var read = new HashSet<string>(StringComparer.Ordinal) { Workspace.RealPath(folder) };
+        var read = new HashSet<string>(StringComparer.Ordinal) { WorkspaceFolder.RealPath(folder) };
         var pending = new Stack<string>([folder]);
         while (pending.TryPop(out var current))
         {
@@ -67,12 +68,12 @@ internal static class PathSpec
 
                 if (Directory.Exists(path))
                 {
-                    if (read.Add(Workspace.RealPath(path)))
+                    if (read.Add(WorkspaceFolder.RealPath(path)))
                     {
                         pending.Push(path);
                     }
                 }
-                else if (File.Exists(isLink ? Workspace.RealPath(path) : path))
+                else if (File.Exists(isLink ? WorkspaceFolder.RealPath(path) : path))
                 {
                     files.Add(path);
                 }

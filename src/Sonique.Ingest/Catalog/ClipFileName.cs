@@ -1,6 +1,7 @@
+using System.Globalization;
+using System.IO.Hashing;
 using System.Text;
 using System.Text.RegularExpressions;
-using Sonique.Engine.Hashing;
 
 namespace Sonique.Ingest.Catalog;
 
@@ -30,7 +31,7 @@ public static partial class ClipFileName
         }
 
         var slug = Slug(LastSegment(id));
-        var hash = ContentHash.Of(id).ToString()[..16];
+        var hash = XxHash128.HashToUInt128(Encoding.UTF8.GetBytes(id)).ToString("x32", CultureInfo.InvariantCulture)[..16];
         return slug.Length == 0 ? $"clip.{hash}" : $"{slug}.{hash}";
     }
 

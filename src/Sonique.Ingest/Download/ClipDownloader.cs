@@ -1,16 +1,16 @@
 using System.Globalization;
 using Polly;
 using Polly.Retry;
-using Sonique.Engine;
 using Sonique.Ingest.Catalog;
 using Sonique.Ingest.Sources;
 using Sonique.Media;
+using Sonique.Paths;
 
 namespace Sonique.Ingest.Download;
 
 /// <summary>
 /// Turns one catalog entry into its trimmed mp4 and wav. Every way a clip can be bad (refused URL,
-/// removed video, no audio, corrupt file, too short) ends in an <see cref="ItemFailedException"/> whose
+/// removed video, no audio, corrupt file, too short) ends in a <see cref="ClipDownloadException"/> whose
 /// reason says which, so one bad clip never stops the others.
 /// </summary>
 public sealed class ClipDownloader
@@ -18,7 +18,7 @@ public sealed class ClipDownloader
     private const int WavBytesPerSecond = 44100 * 2 * 2;
     private const int WavHeaderBytes = 44;
 
-    private readonly Workspace _workspace;
+    private readonly WorkspaceFolder _workspace;
     private readonly Ffmpeg _ffmpeg;
     private readonly YtDlp _ytDlp;
     private readonly DownloadOptions _options;
@@ -29,7 +29,7 @@ public sealed class ClipDownloader
     /// <param name="ffmpeg">Probes and trims.</param>
     /// <param name="ytDlp">Fetches URLs.</param>
     /// <param name="options">Length, mode, retries.</param>
-    public ClipDownloader(Workspace workspace, Ffmpeg ffmpeg, YtDlp ytDlp, DownloadOptions options)
+    public ClipDownloader(WorkspaceFolder workspace, Ffmpeg ffmpeg, YtDlp ytDlp, DownloadOptions options)
     {
         _workspace = workspace;
         _ffmpeg = ffmpeg;
@@ -64,7 +64,7 @@ public sealed class ClipDownloader
 
         if (!VideoUrl.TryNormalize(entry.Url, out var url, out var problem))
         {
-            throw new ItemFailedException($"refused: {problem}");
+            throw new ClipDownloadException($"refused: {problem}");
         }
 
         var folder = mp4Path + ".download";
@@ -91,12 +91,12 @@ public sealed class ClipDownloader
         }
         catch (IOException e)
         {
-            throw new ItemFailedException($"refused: '{Path.GetFileName(localSource)}' is a symbolic link that cannot be followed: {e.Message}", permanent: true, e);
+            throw new ClipDownloadException($"refused: '{Path.GetFileName(localSource)}' is a symbolic link that cannot be followed: {e.Message}", permanent: true, e);
         }
 
         if (!inside)
         {
-            throw new ItemFailedException($"refused: '{Path.GetFileName(localSource)}' is a symbolic link, or lies under one, leading outside the workspace (to '{Workspace.RealPath(localSource)}')", permanent: true);
+            throw new ClipDownloadException($"refused: '{Path.GetFileName(localSource)}' is a symbolic link, or lies under one, leading outside the workspace (to '{WorkspaceFolder.RealPath(localSource)}')", permanent: true);
         }
     }
 
@@ -120,13 +120,13 @@ public sealed class ClipDownloader
         }
         catch (YtDlpException e) when (e.Failure == YtDlpFailure.Unavailable)
         {
-            throw new ItemFailedException($"unavailable (removed, private or not found): {e.Message}", permanent: true, e);
+            throw new ClipDownloadException($"unavailable (removed, private or not found): {e.Message}", permanent: true, e);
         }
         catch (YtDlpException e)
         {
             var tries = attempts == 1 ? "1 attempt" : $"{attempts} attempts";
             var why = e.Failure == YtDlpFailure.Unreachable ? "host unreachable (offline, unknown host or no route)" : "download failed";
-            throw new ItemFailedException($"{why} after {tries}, will be retried next run: {e.Message}", permanent: false, e);
+            throw new ClipDownloadException($"{why} after {tries}, will be retried next run: {e.Message}", permanent: false, e);
         }
     }
 
@@ -139,22 +139,22 @@ public sealed class ClipDownloader
         }
         catch (MediaToolException e)
         {
-            throw new ItemFailedException($"corrupt or not media: {e.Message}", permanent: true, e);
+            throw new ClipDownloadException($"corrupt or not media: {e.Message}", permanent: true, e);
         }
 
         if (!info.HasVideo)
         {
-            throw new ItemFailedException("no video stream");
+            throw new ClipDownloadException("no video stream");
         }
 
         if (!info.HasAudio)
         {
-            throw new ItemFailedException("no audio stream");
+            throw new ClipDownloadException("no audio stream");
         }
 
         if (info.Duration > TimeSpan.Zero && info.Duration < _options.MinimumLength)
         {
-            throw new ItemFailedException($"too short: {Seconds(info.Duration)} s, the minimum is {Seconds(_options.MinimumLength)} s");
+            throw new ClipDownloadException($"too short: {Seconds(info.Duration)} s, the minimum is {Seconds(_options.MinimumLength)} s");
         }
 
         try
@@ -164,7 +164,7 @@ public sealed class ClipDownloader
         catch (MediaToolException e)
         {
             var hint = _options.Mode == TrimMode.Copy ? " (download.mode: copy cannot put every codec into mp4; try auto)" : string.Empty;
-            throw new ItemFailedException($"corrupt or undecodable: {e.Message}{hint}", permanent: true, e);
+            throw new ClipDownloadException($"corrupt or undecodable: {e.Message}{hint}", permanent: true, e);
         }
 
         // A truncated file probes with its full duration and trims without an error, yet yields less audio.
@@ -172,7 +172,7 @@ public sealed class ClipDownloader
         var expected = info.Duration > TimeSpan.Zero && info.Duration < _options.Length ? info.Duration : _options.Length;
         if (decoded < _options.MinimumLength || decoded < expected - TimeSpan.FromSeconds(1))
         {
-            throw new ItemFailedException($"corrupt: only {Seconds(decoded)} s of {Seconds(expected)} s could be decoded");
+            throw new ClipDownloadException($"corrupt: only {Seconds(decoded)} s of {Seconds(expected)} s could be decoded");
         }
     }
 

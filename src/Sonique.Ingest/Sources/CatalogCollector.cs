@@ -1,8 +1,8 @@
 using System.Globalization;
-using Sonique.Engine;
 using Sonique.Ingest.Catalog;
 using Sonique.Ingest.Samples;
 using Sonique.Media;
+using Sonique.Paths;
 
 namespace Sonique.Ingest.Sources;
 
@@ -14,7 +14,7 @@ public sealed record CollectResult(IReadOnlyList<CatalogEntry> Entries, IReadOnl
 /// URLs are checked before yt-dlp sees them; the first occurrence of an id wins (the original's CSV
 /// repeated rows).
 /// </summary>
-public sealed class CatalogCollector(Workspace workspace, YtDlp ytDlp)
+public sealed class CatalogCollector(WorkspaceFolder workspace, YtDlp ytDlp)
 {
     /// <summary>Extensions read from a media folder; anything else there is rejected with its reason.</summary>
     public static readonly IReadOnlySet<string> MediaExtensions = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
@@ -125,7 +125,7 @@ public sealed class CatalogCollector(Workspace workspace, YtDlp ytDlp)
         }
 
         // Links come after real entries, so a file or folder is read under its own name and its links are the repeats.
-        var foldersRead = new HashSet<string>(StringComparer.Ordinal) { Workspace.RealPath(root) };
+        var foldersRead = new HashSet<string>(StringComparer.Ordinal) { WorkspaceFolder.RealPath(root) };
         var pending = new Stack<string>([root]);
         var linkedFolders = new Queue<string>();
         var files = new List<(string Path, string Real, bool IsLink)>();
@@ -144,7 +144,7 @@ public sealed class CatalogCollector(Workspace workspace, YtDlp ytDlp)
                 }
                 else if (Directory.Exists(path))
                 {
-                    if (foldersRead.Add(Workspace.RealPath(path)))
+                    if (foldersRead.Add(WorkspaceFolder.RealPath(path)))
                     {
                         pending.Push(path);
                     }
@@ -155,7 +155,7 @@ public sealed class CatalogCollector(Workspace workspace, YtDlp ytDlp)
                 }
                 else
                 {
-                    files.Add((path, Workspace.RealPath(path), isLink));
+                    files.Add((path, WorkspaceFolder.RealPath(path), isLink));
                 }
             }
         }
@@ -189,7 +189,7 @@ public sealed class CatalogCollector(Workspace workspace, YtDlp ytDlp)
     {
         while (linkedFolders.TryDequeue(out var link))
         {
-            if (foldersRead.Add(Workspace.RealPath(link)))
+            if (foldersRead.Add(WorkspaceFolder.RealPath(link)))
             {
                 folder = link;
                 return true;
@@ -265,7 +265,7 @@ public sealed class CatalogCollector(Workspace workspace, YtDlp ytDlp)
         {
             return workspace.ResolvesInside(path)
                 ? null
-                : $"a symbolic link, or under one, leading outside the workspace (to '{Workspace.RealPath(path)}'): not followed";
+                : $"a symbolic link, or under one, leading outside the workspace (to '{WorkspaceFolder.RealPath(path)}'): not followed";
         }
         catch (IOException e)
         {

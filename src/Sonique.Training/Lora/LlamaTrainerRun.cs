@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Sonique.Engine.Hashing;
 using Sonique.Gguf;
 using Sonique.Llm.Lora;
 
@@ -52,7 +51,7 @@ public static class LlamaTrainerRun
             },
         });
 
-        var identity = Identity(job, ct);
+        var identity = await IdentityAsync(job, ct);
         await new LoraTrainer(graph, job.Settings).TrainAsync(train, validation, job.Checkpoints, identity, emit, ct);
 
         Directory.CreateDirectory(job.Output);
@@ -68,18 +67,14 @@ public static class LlamaTrainerRun
     }
 
     /// <summary>What a checkpoint must match to be resumed from: the model, the data, the template and the settings.</summary>
-    private static string Identity(TrainingJob job, CancellationToken ct)
-    {
-        var parts = new List<string>
-        {
-            job.Settings.ToJsonText(),
-            job.Template,
-            FileHasher.Hash(job.Model, ct).ToString(),
-            FileHasher.Hash(job.Train, ct).ToString(),
-            job.Validation is null ? "-" : FileHasher.Hash(job.Validation, ct).ToString(),
-        };
-        return ContentHash.Of(string.Join("\n", parts)).ToString();
-    }
+    private static async Task<string> IdentityAsync(TrainingJob job, CancellationToken ct) => RunIdentity.Of(
+    [
+        job.Settings.ToJsonText(),
+        job.Template,
+        await RunIdentity.OfFileAsync(job.Model, ct),
+        await RunIdentity.OfFileAsync(job.Train, ct),
+        job.Validation is null ? "-" : await RunIdentity.OfFileAsync(job.Validation, ct),
+    ]);
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 }

@@ -109,13 +109,14 @@ public sealed partial record PeftRunner(string Runner, string Python, string Doc
 
         // A checkpoint folder per run identity (the model's contents, the token ids, the settings), so a resumed run
         // never picks up another's.
-        var identity = Sonique.Engine.Hashing.ContentHash.Of(string.Join(
-            "\n",
-            Sonique.Engine.Hashing.FileHasher.Hash(job.Model, ct).ToString(),
+        var identity = RunIdentity.Of(
+        [
+            await RunIdentity.OfFileAsync(job.Model, ct),
             hfModel is not null && Directory.Exists(hfModel) ? FolderStamp(hfModel) : hfModel ?? "-",
             settings.ToJsonText(),
-            Sonique.Engine.Hashing.FileHasher.Hash(Path.Combine(data, TrainTokens), ct).ToString(),
-            hasValidation ? Sonique.Engine.Hashing.FileHasher.Hash(Path.Combine(data, ValidationTokens), ct).ToString() : "-")).ToString();
+            await RunIdentity.OfFileAsync(Path.Combine(data, TrainTokens), ct),
+            hasValidation ? await RunIdentity.OfFileAsync(Path.Combine(data, ValidationTokens), ct) : "-",
+        ]);
         var peftJob = new JsonObject
         {
             ["model"] = model,

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using Sonique.Analysis.Video.Features;
-using Sonique.Engine;
 using Sonique.Ingest.Samples;
 using Sonique.Media;
 using Sonique.Tests.Shared;
@@ -78,10 +77,9 @@ public sealed class FeatureDescriberTests(SampleVideoSet videos)
         var path = folder.PathOf("junk.mp4");
         await File.WriteAllBytesAsync(path, [.. Enumerable.Range(0, 4096).Select(i => (byte)(i * 7))], TestContext.Current.CancellationToken);
 
-        var failure = await Assert.ThrowsAsync<ItemFailedException>(() => _describer.DescribeAsync(path, TestContext.Current.CancellationToken));
+        var failure = await Assert.ThrowsAsync<ClipAnalysisException>(() => _describer.DescribeAsync(path, TestContext.Current.CancellationToken));
 
         Assert.StartsWith("video cannot be decoded", failure.Message, StringComparison.Ordinal);
-        Assert.True(failure.Permanent);
     }
 
     /// <summary>Every clip of the set described once per run, two at a time: several tests read the same texts.</summary>

@@ -1,6 +1,5 @@
 using Sonique.Analysis.Audio;
 using Sonique.Analysis.Audio.Features;
-using Sonique.Engine;
 using Sonique.Ingest.Samples;
 using Sonique.Media;
 using Sonique.Tests.Shared;
@@ -63,7 +62,7 @@ public sealed class FeatureTaggerTests(SampleMusicSet music)
         var path = folder.PathOf("junk.wav");
         await File.WriteAllTextAsync(path, "RIFF but not really a wave file at all", TestContext.Current.CancellationToken);
 
-        var failure = await Assert.ThrowsAsync<ItemFailedException>(() => _tagger.TagAsync(path, TestContext.Current.CancellationToken));
+        var failure = await Assert.ThrowsAsync<ClipAnalysisException>(() => _tagger.TagAsync(path, TestContext.Current.CancellationToken));
 
         Assert.StartsWith("audio cannot be decoded", failure.Message, StringComparison.Ordinal);
     }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Sonique.Analysis.Video.Vlm;
-using Sonique.Engine;
 using Sonique.Media;
 using Sonique.Tests.Shared;
 
@@ -69,9 +68,8 @@ public sealed class UniformFrameSamplerTests : IDisposable
         var junk = Path.Combine(_dir, "junk.mp4");
         await File.WriteAllBytesAsync(junk, Enumerable.Range(0, 20_000).Select(i => (byte)(i * 13)).ToArray(), TestContext.Current.CancellationToken);
 
-        var error = await Assert.ThrowsAsync<ItemFailedException>(() => _sampler.SampleAsync(junk, 8, 224, TestContext.Current.CancellationToken));
+        var error = await Assert.ThrowsAsync<ClipAnalysisException>(() => _sampler.SampleAsync(junk, 8, 224, TestContext.Current.CancellationToken));
 
-        Assert.True(error.Permanent);
         Assert.StartsWith("corrupt or not media", error.Message, StringComparison.Ordinal);
     }
 
@@ -81,7 +79,7 @@ public sealed class UniformFrameSamplerTests : IDisposable
         var wav = Path.Combine(_dir, "sound.wav");
         TestMedia.Run("ffmpeg", ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=440:duration=2", wav]);
 
-        var error = await Assert.ThrowsAsync<ItemFailedException>(() => _sampler.SampleAsync(wav, 8, 224, TestContext.Current.CancellationToken));
+        var error = await Assert.ThrowsAsync<ClipAnalysisException>(() => _sampler.SampleAsync(wav, 8, 224, TestContext.Current.CancellationToken));
 
         Assert.Equal("no video stream", error.Message);
     }

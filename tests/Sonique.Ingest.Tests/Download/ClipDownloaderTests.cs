@@ -1,7 +1,7 @@
-using Sonique.Engine;
 using Sonique.Ingest.Catalog;
 using Sonique.Ingest.Download;
 using Sonique.Media;
+using Sonique.Paths;
 using Sonique.Tests.Shared;
 
 namespace Sonique.Ingest.Tests.Download;
@@ -25,7 +25,7 @@ public sealed class ClipDownloaderTests : IDisposable
         Directory.Delete(_dir, recursive: true);
     }
 
-    private ClipDownloader Downloader(double seconds = 3, TrimMode mode = TrimMode.Auto) => new(new Workspace(_dir), new Ffmpeg(), new YtDlp(), new DownloadOptions
+    private ClipDownloader Downloader(double seconds = 3, TrimMode mode = TrimMode.Auto) => new(new WorkspaceFolder(_dir), new Ffmpeg(), new YtDlp(), new DownloadOptions
     {
         Length = TimeSpan.FromSeconds(seconds),
         MinimumLength = TimeSpan.FromSeconds(2.5),
@@ -84,7 +84,7 @@ public sealed class ClipDownloaderTests : IDisposable
                     outcomes[clip.Name] = "ok";
                 }
             }
-            catch (ItemFailedException e)
+            catch (ClipDownloadException e)
             {
                 lock (outcomes)
                 {
@@ -117,7 +117,7 @@ public sealed class ClipDownloaderTests : IDisposable
         var folder = Path.Combine(_dir, "out");
         Directory.CreateDirectory(folder);
 
-        var error = await Assert.ThrowsAsync<ItemFailedException>(
+        var error = await Assert.ThrowsAsync<ClipDownloadException>(
             () => Downloader().DownloadAsync(Entry(_server.Url("down.mp4")), null, Path.Combine(folder, "c.mp4"), Path.Combine(folder, "c.wav"), ct));
 
         Assert.False(error.Permanent);
@@ -132,7 +132,7 @@ public sealed class ClipDownloaderTests : IDisposable
         var folder = Directory.CreateDirectory(Path.Combine(_dir, "out")).FullName;
 
         // .invalid never resolves; a retry with back-off could not change that within the run.
-        var error = await Assert.ThrowsAsync<ItemFailedException>(
+        var error = await Assert.ThrowsAsync<ClipDownloadException>(
             () => Downloader().DownloadAsync(Entry("https://nonexistent.invalid/v"), null, Path.Combine(folder, "c.mp4"), Path.Combine(folder, "c.wav"), ct));
 
         Assert.False(error.Permanent);
@@ -152,7 +152,7 @@ public sealed class ClipDownloaderTests : IDisposable
         var mp4 = Path.Combine(_dir, "out", "a.mp4");
         Directory.CreateDirectory(Path.GetDirectoryName(mp4)!);
 
-        var error = await Assert.ThrowsAsync<ItemFailedException>(
+        var error = await Assert.ThrowsAsync<ClipDownloadException>(
             () => Downloader().DownloadAsync(Entry("media/a.mp4"), source, mp4, Path.ChangeExtension(mp4, ".wav"), ct));
 
         Assert.True(error.Permanent);

@@ -1,6 +1,6 @@
-using Sonique.Engine;
 using Sonique.Ingest.Sources;
 using Sonique.Media;
+using Sonique.Paths;
 using Sonique.Tests.Shared;
 
 namespace Sonique.Ingest.Tests.Sources;
@@ -8,12 +8,12 @@ namespace Sonique.Ingest.Tests.Sources;
 public sealed class CatalogCollectorTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("sonique-collect-").FullName;
-    private readonly Workspace _workspace;
+    private readonly WorkspaceFolder _workspace;
     private readonly CatalogCollector _collector;
 
     public CatalogCollectorTests()
     {
-        _workspace = new Workspace(_dir);
+        _workspace = new WorkspaceFolder(_dir);
         _collector = new CatalogCollector(_workspace, new YtDlp());
     }
 

@@ -1,8 +1,8 @@
-using Sonique.Engine;
 using Sonique.Ingest.Catalog;
 using Sonique.Ingest.Download;
 using Sonique.Ingest.Sources;
 using Sonique.Media;
+using Sonique.Paths;
 using Sonique.Tests.Shared;
 
 namespace Sonique.Ingest.Tests.Sources;
@@ -17,13 +17,13 @@ public sealed class HostileFolderTests : IDisposable
     private readonly TempFolder _temp = new();
     private readonly string _workspaceRoot;
     private readonly string _outside;
-    private readonly Workspace _workspace;
+    private readonly WorkspaceFolder _workspace;
 
     public HostileFolderTests()
     {
         _workspaceRoot = Directory.CreateDirectory(_temp.PathOf("workspace")).FullName;
         _outside = Directory.CreateDirectory(_temp.PathOf("outside")).FullName;
-        _workspace = new Workspace(_workspaceRoot);
+        _workspace = new WorkspaceFolder(_workspaceRoot);
     }
 
     public void Dispose() => _temp.Dispose();

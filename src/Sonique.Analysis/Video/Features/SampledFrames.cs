@@ -1,5 +1,4 @@
 using System.Globalization;
-using Sonique.Engine;
 using Sonique.Media;
 
 namespace Sonique.Analysis.Video.Features;
@@ -36,7 +35,7 @@ public sealed class SampledFrames
 
     public ReadOnlySpan<byte> Frame(int index) => Pixels.AsSpan(index * FrameBytes, FrameBytes);
 
-    /// <summary>The frames, or <see cref="ItemFailedException"/> naming why the video cannot be decoded.</summary>
+    /// <summary>The frames, or <see cref="ClipAnalysisException"/> naming why the video cannot be decoded.</summary>
     public static async Task<SampledFrames> ReadAsync(Ffmpeg ffmpeg, string path, double framesPerSecond, int width, int height, CancellationToken cancellationToken)
     {
         using var output = new MemoryStream();
@@ -50,10 +49,10 @@ public sealed class SampledFrames
         }
         catch (MediaToolException e)
         {
-            throw new ItemFailedException($"video cannot be decoded: {e.Message}", permanent: true, e);
+            throw new ClipAnalysisException($"video cannot be decoded: {e.Message}", e);
         }
 
         var frames = new SampledFrames(output.ToArray(), width, height, framesPerSecond);
-        return frames.Count == 0 ? throw new ItemFailedException("no video: the file decodes to zero frames") : frames;
+        return frames.Count == 0 ? throw new ClipAnalysisException("no video: the file decodes to zero frames") : frames;
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Sonique.Engine;
 using Sonique.Media;
 
 namespace Sonique.Analysis.Video.Vlm;
@@ -14,7 +13,7 @@ public sealed record VideoFrame(TimeSpan Time, int Width, int Height, ReadOnlyMe
 /// </summary>
 public sealed class UniformFrameSampler(Ffmpeg ffmpeg)
 {
-    /// <summary>The frames in time order; a clip that cannot give any raises <see cref="ItemFailedException"/>.</summary>
+    /// <summary>The frames in time order; a clip that cannot give any raises <see cref="ClipAnalysisException"/>.</summary>
     public async Task<IReadOnlyList<VideoFrame>> SampleAsync(string videoPath, int count, int size, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
@@ -27,18 +26,18 @@ public sealed class UniformFrameSampler(Ffmpeg ffmpeg)
         }
         catch (MediaToolException e)
         {
-            throw new ItemFailedException($"corrupt or not media: {e.Message}", permanent: true, e);
+            throw new ClipAnalysisException($"corrupt or not media: {e.Message}", e);
         }
 
         if (!info.HasVideo)
         {
-            throw new ItemFailedException("no video stream");
+            throw new ClipAnalysisException("no video stream");
         }
 
         var duration = info.Duration > TimeSpan.Zero ? info.Duration : info.StreamDuration;
         if (duration <= TimeSpan.Zero)
         {
-            throw new ItemFailedException("the video has no duration");
+            throw new ClipAnalysisException("the video has no duration");
         }
 
         var span = duration / count;
@@ -60,13 +59,13 @@ public sealed class UniformFrameSampler(Ffmpeg ffmpeg)
         }
         catch (MediaToolException e)
         {
-            throw new ItemFailedException($"the video cannot be decoded: {e.Message}", permanent: true, e);
+            throw new ClipAnalysisException($"the video cannot be decoded: {e.Message}", e);
         }
 
         var decoded = (int)(output.Length / frameBytes);
         if (decoded == 0)
         {
-            throw new ItemFailedException("the video decodes to no frames");
+            throw new ClipAnalysisException("the video decodes to no frames");
         }
 
         var bytes = output.GetBuffer();

@@ -4,7 +4,6 @@ using LLama;
 using LLama.Common;
 using LLama.Exceptions;
 using LLama.Native;
-using Sonique.Engine;
 using Sonique.Media;
 
 namespace Sonique.Analysis.Video.Vlm;
@@ -117,7 +116,7 @@ public sealed class VlmDescriber : ISceneDescriber, IDisposable
         }
         catch (RuntimeError e)
         {
-            throw new ItemFailedException($"the VLM failed on this clip: {e.Message}", permanent: true, e);
+            throw new ClipAnalysisException($"the VLM failed on this clip: {e.Message}", e);
         }
         finally
         {
@@ -127,7 +126,7 @@ public sealed class VlmDescriber : ISceneDescriber, IDisposable
         var text = generation.Text.Trim();
         if (text.Length == 0)
         {
-            throw new ItemFailedException("the VLM answered with no text");
+            throw new ClipAnalysisException("the VLM answered with no text");
         }
 
         return new SceneDescription
@@ -178,12 +177,12 @@ public sealed class VlmDescriber : ISceneDescriber, IDisposable
         // Each clip starts from an empty cache and a fresh sampler: its description depends on its frames and the
         // seed, not on which clips came before it or on which worker asked.
         context.MemoryClear(true);
-        using var chunks = Tokenize(frames, out var status) ?? throw new ItemFailedException(
+        using var chunks = Tokenize(frames, out var status) ?? throw new ClipAnalysisException(
             $"the VLM projector could not take {frames.Count} frames with the prompt (mtmd_tokenize returned {status})");
         var needed = chunks.CountPositions() + _options.MaxTokens;
         if (needed > context.ContextSize)
         {
-            throw new ItemFailedException(
+            throw new ClipAnalysisException(
                 $"{frames.Count} frames, the prompt and {_options.MaxTokens} new tokens need {needed} positions; the VLM context holds {context.ContextSize}");
         }
 
@@ -191,7 +190,7 @@ public sealed class VlmDescriber : ISceneDescriber, IDisposable
         var evaluated = _projector.EvaluateChunks(chunks, context, ref past, LLamaSeqId.Zero.Value, (int)context.BatchSize, true);
         if (evaluated != 0)
         {
-            throw new ItemFailedException($"the VLM could not read the frames and the prompt (evaluating the chunks returned {evaluated})");
+            throw new ClipAnalysisException($"the VLM could not read the frames and the prompt (evaluating the chunks returned {evaluated})");
         }
 
         return Continue(past, cancellationToken);
@@ -206,7 +205,7 @@ public sealed class VlmDescriber : ISceneDescriber, IDisposable
             foreach (var frame in frames)
             {
                 bitmaps.Add(SafeMtmdEmbed.FromRgbBytes((uint)frame.Width, (uint)frame.Height, frame.Rgb.Span)
-                    ?? throw new ItemFailedException($"the VLM projector refused a {frame.Width}x{frame.Height} frame"));
+                    ?? throw new ClipAnalysisException($"the VLM projector refused a {frame.Width}x{frame.Height} frame"));
             }
 
             status = _projector.Tokenize(Prompt(frames.Count), true, true, bitmaps.ToArray(), out var chunks);
@@ -268,7 +267,7 @@ public sealed class VlmDescriber : ISceneDescriber, IDisposable
             var result = context.Decode(batch);
             if (result != DecodeResult.Ok)
             {
-                throw new ItemFailedException($"the VLM failed after {generated + 1} tokens (llama_decode: {result})");
+                throw new ClipAnalysisException($"the VLM failed after {generated + 1} tokens (llama_decode: {result})");
             }
         }
 
