@@ -21,7 +21,8 @@ public abstract class StageDefinition
     public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
 }
 
-/// <summary>A stage that runs once over all its inputs (a join, a training run, a report).</summary>
+/// <summary>A stage that runs once over all its inputs (a join, a training run, a report). The engine runs it as a
+/// stage of one item, the stage itself, whose failure fails the stage.</summary>
 public sealed class UnitStage(string name, int version) : StageDefinition(name, version)
 {
     /// <summary>Workspace-relative files, folders (ending in '/') or globs ('*', '**').</summary>
@@ -90,7 +91,8 @@ public sealed class UnitRun
     public string Output(int index) => OutputPaths[index];
 }
 
-/// <summary>Thrown by an item's code when the item cannot be done; the run goes on with the others.</summary>
+/// <summary>Thrown by an item's code when the item cannot be done; the run goes on with the others. A library that
+/// knows nothing of the engine reports in its own terms, which <see cref="PipelineOptions.ItemFailureOf"/> reads as this.</summary>
 public sealed class ItemFailedException(string reason, bool permanent = true, Exception? inner = null)
     : Exception(reason, inner)
 {
