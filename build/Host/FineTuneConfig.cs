@@ -1,3 +1,4 @@
+using System.Reflection;
 using Sonique.Engine;
 using Sonique.Training;
 using Sonique.Training.Peft;
@@ -8,7 +9,7 @@ namespace Sonique.Build.Host;
 /// The FineTune stage: which trainer, from which preset, with which overrides. Every unset value comes from the
 /// preset: <c>embedded</c> (stories15M on a CPU) or <c>sonique</c> (the original's Mistral-7B QLoRA).
 /// </summary>
-public sealed class FineTuneConfig
+public sealed class FineTuneConfig : IUnsetValues
 {
     private static readonly Dictionary<FineTunePreset, FineTuneSettings> Presets = new()
     {
@@ -103,6 +104,12 @@ public sealed class FineTuneConfig
 
     public bool IsPeft => Backend == FineTuneBackend.Peft;
 
+    /// <summary>An override's value in the embedded preset, for the documentation.</summary>
+    internal static object? EmbeddedValueOf(PropertyInfo setting) =>
+        typeof(FineTuneSettings).GetProperty(setting.Name)?.GetValue(Presets[FineTunePreset.Embedded]);
+
+    object? IUnsetValues.UnsetValueOf(PropertyInfo setting) => EmbeddedValueOf(setting);
+
     /// <summary>The numbers' ranges are the trainer's own (<see cref="FineTuneSettings.Problems"/>), checked on what the
     /// preset and the overrides make together.</summary>
     internal IEnumerable<string> Problems() => ToSettings().Problems().Select(problem => "finetune." + problem);
@@ -127,7 +134,7 @@ public enum PeftRunnerKind
 }
 
 /// <summary>The Python trainer: where it runs and on what model.</summary>
-public sealed class PeftConfig
+public sealed class PeftConfig : IUnsetValues
 {
     [Setting("`local` (the `python` below, with `requirements.txt` installed) or `docker` (the image built from the trainer's `Dockerfile`, run with `--gpus all`)")]
     public PeftRunnerKind Runner { get; set; } = PeftRunnerKind.Local;
@@ -156,6 +163,8 @@ public sealed class PeftConfig
     [Setting("bf16 mixed precision", Unset = "the preset's")]
     public bool? Bf16 { get; set; }
 
+    object? IUnsetValues.UnsetValueOf(PropertyInfo setting) => FineTuneConfig.EmbeddedValueOf(setting);
+
     public PeftRunner ToRunner(string workspaceRoot) =>
-        new(ProfileNaming.Of(typeof(PeftRunnerKind).GetField(Runner.ToString())!), Python, Docker, Image, Model is null ? "" : Directory.Exists(Path.Combine(workspaceRoot, Model)) ? Path.GetFullPath(Model, workspaceRoot) : Model);
+        new(Runner.ToString(), Python, Docker, Image, Model is null ? "" : Directory.Exists(Path.Combine(workspaceRoot, Model)) ? Path.GetFullPath(Model, workspaceRoot) : Model);
 }

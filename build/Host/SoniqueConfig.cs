@@ -153,7 +153,7 @@ public sealed class SoniqueConfig
     }
 
     /// <summary>Every number's declared range, then the rules that tie settings together.</summary>
-    internal IEnumerable<string> Problems() =>
+    public IEnumerable<string> Problems() =>
         SettingRanges.Problems(this, "")
             .Concat(Collect.Problems()).Concat(Download.Problems()).Concat(DescribeVideo.Problems()).Concat(TagAudio.Problems())
             .Concat(BaseModel.Problems()).Concat(Generate.Problems()).Concat(Pair.Problems()).Concat(FineTune.Problems());
