@@ -22,7 +22,7 @@ public sealed class BaseModelTask : StageTask
             var model = Path.GetFullPath(config.Model!, context.Workspace.Root);
             return new UnitStage("BaseModel", version: 1)
             {
-                Parameters = ModelFiles.Stamped(new Dictionary<string, string> { ["source"] = "configured" }, model),
+                Parameters = context.ParametersOf(c => c.BaseModel),
                 Outputs = [ArtifactPaths.BaseModelManifest],
                 Run = async (run, ct) =>
                 {
@@ -31,7 +31,9 @@ public sealed class BaseModelTask : StageTask
                         throw new FileNotFoundException($"base_model.model '{model}' does not exist.", model);
                     }
 
-                    var manifest = await BaseModelManifest.DescribeAsync(model, model, "configured", ct);
+                    // Workspace-relative, as stories15M's: an absolute path would tie base.json, and the stages that read it, to one machine.
+                    var recorded = Path.GetRelativePath(context.Workspace.Root, model).Replace(Path.DirectorySeparatorChar, '/');
+                    var manifest = await BaseModelManifest.DescribeAsync(model, recorded, "configured", ct);
                     await manifest.WriteAsync(run.Output(0), ct);
                 },
             };
@@ -40,12 +42,10 @@ public sealed class BaseModelTask : StageTask
         var package = Stories15M.Package;
         return new UnitStage("BaseModel", version: 2)
         {
-            // The registry is not a parameter: the pinned integrity makes every registry's bytes the same.
-            Parameters = new Dictionary<string, string>
+            Parameters = new Dictionary<string, string>(context.ParametersOf(c => c.BaseModel))
             {
                 ["package"] = $"{package.Name}@{package.Version}",
                 ["integrity"] = package.Integrity,
-                ["type"] = config.GgmlType.ToString(),
             },
             Outputs = [ArtifactPaths.Stories15M, ArtifactPaths.BaseModelManifest],
             Run = async (run, ct) =>

@@ -25,7 +25,7 @@ public sealed class CollectTask : StageTask
                 FolderSource folder => folder.Path.TrimEnd('/') + "/",
                 _ => null,
             }).OfType<string>().ToList(),
-            Parameters = new Dictionary<string, string> { ["sources"] = string.Join("; ", sources) },
+            Parameters = context.ParametersOf(c => c.Collect, c => c.Samples),
             Outputs = [ArtifactPaths.Catalog, ArtifactPaths.CatalogRejected],
             Run = async (run, ct) =>
             {

@@ -25,7 +25,7 @@ public sealed class DescribeVideoTask : StageTask
 
         return new ItemStage("DescribeVideo", version: 1)
         {
-            Parameters = vlm is not null ? ModelFiles.Stamped(config.Parameters(), vlm.ModelPath, vlm.ProjectorPath) : config.Parameters(),
+            Parameters = context.ParametersOf(c => c.DescribeVideo),
             Items = ct => ClipItems.FromCatalogAsync(
                 context, ArtifactPaths.ClipVideo, ArtifactPaths.Description, ct),
             Run = async (run, ct) =>

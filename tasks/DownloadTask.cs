@@ -18,7 +18,7 @@ public sealed class DownloadTask : StageTask
         var entries = new Dictionary<string, CatalogEntry>(StringComparer.Ordinal);
         return new ItemStage("Download", version: 1)
         {
-            Parameters = context.Config.Download.Parameters(),
+            Parameters = context.ParametersOf(c => c.Download),
             Items = async ct =>
             {
                 var catalog = await CatalogFile.ReadAsync(context.Workspace.Resolve(ArtifactPaths.Catalog), ct);

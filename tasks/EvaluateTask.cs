@@ -31,7 +31,7 @@ public sealed class EvaluateTask : StageTask
                 ArtifactPaths.PairsFile(PairDataset.TestFile), ArtifactPaths.PairsFile(PairDataset.SplitsFile), ArtifactPaths.PairsFile(PairDataset.TrainFile),
                 ArtifactPaths.BaseModelManifest, adapter, .. model.Inputs,
             ],
-            Parameters = model.Stamp(generate.Parameters(), context.Workspace.Root),
+            Parameters = context.ParametersOf(c => c.Generate, c => c.BaseModel.Model),
             Outputs = [ArtifactPaths.Evaluation + "/"],
             Run = async (run, ct) =>
             {

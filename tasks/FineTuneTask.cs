@@ -21,15 +21,11 @@ public sealed class FineTuneTask : StageTask
     {
         var config = context.Config.FineTune;
         var model = context.Config.BaseModel;
-        var parameters = new Dictionary<string, string>(config.Parameters())
-        {
-            // The template shapes every training sequence.
-            ["template"] = context.Config.Generate.Template,
-        };
         return new UnitStage("FineTune", version: 1)
         {
             Inputs = [ArtifactPaths.PairsFile(PairDataset.TrainFile), ArtifactPaths.PairsFile(PairDataset.ValidationFile), ArtifactPaths.BaseModelManifest, .. model.Inputs],
-            Parameters = model.Stamp(parameters, context.Workspace.Root),
+            // The template shapes every training sequence.
+            Parameters = context.ParametersOf(c => c.FineTune, c => c.Generate.Template, c => c.BaseModel.Model),
             Outputs = [ArtifactPaths.FineTune + "/"],
             Run = async (run, ct) =>
             {

@@ -24,7 +24,7 @@ public sealed class PairTask : StageTask
         return new UnitStage("Pair", version: 1)
         {
             Inputs = [ArtifactPaths.Catalog, ArtifactPaths.Descriptions + "/", ArtifactPaths.Tags + "/"],
-            Parameters = config.Parameters(),
+            Parameters = context.ParametersOf(c => c.Pair),
             // One folder: the split files are written together and published together.
             Outputs = [ArtifactPaths.Pairs + "/"],
             Run = async (run, ct) =>

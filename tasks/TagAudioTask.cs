@@ -25,7 +25,7 @@ public sealed class TagAudioTask : StageTask
 
         return new ItemStage("TagAudio", version: 1)
         {
-            Parameters = onnx is not null ? ModelFiles.Stamped(config.Parameters(), onnx.ModelPath, onnx.LabelsPath) : config.Parameters(),
+            Parameters = context.ParametersOf(c => c.TagAudio),
             Items = ct => ClipItems.FromCatalogAsync(
                 context, ArtifactPaths.ClipAudio, ArtifactPaths.TagsOf, ct),
             Run = async (run, ct) =>

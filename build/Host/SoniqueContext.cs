@@ -1,7 +1,9 @@
+using System.Linq.Expressions;
 using Cake.Core;
 using Sonique.Analysis;
 using Sonique.Engine;
 using Sonique.Ingest.Download;
+using Sonique.Engine.Hashing;
 
 namespace Sonique.Build.Host;
 
@@ -13,6 +15,7 @@ public sealed class SoniqueContext : CakeContextAdapter, IDisposable
     private readonly List<IDisposable> _owned = [];
     private Pipeline? _pipeline;
     private Pipeline? _reader;
+    private FileHashCache? _settingFiles;
 
     public SoniqueContext(
         ICakeContext cake,
@@ -75,6 +78,22 @@ public sealed class SoniqueContext : CakeContextAdapter, IDisposable
         _ => null,
     };
 
+    /// <summary>A stage's parameters: the given settings of the profile (<c>c => c.Download</c>, a whole section;
+    /// <c>c => c.Generate.Template</c>, one value), every setting under them in, as their declarations say
+    /// (<see cref="ProfileParameters"/>).</summary>
+    public IReadOnlyDictionary<string, string> ParametersOf(params Expression<Func<SoniqueConfig, object?>>[] settings) =>
+        ProfileParameters.Of(Config, settings, ContentOf);
+
+    /// <summary>A content-hashed setting's file (a model, perhaps gigabytes, perhaps outside the workspace) as its content
+    /// hash, remembered by its stamp as the engine remembers inputs, so that an unchanged model is read once.</summary>
+    private string ContentOf(string path)
+    {
+        _settingFiles ??= FileHashCache.Load(SettingFilesPath);
+        return _settingFiles.TryHash(Path.GetFullPath(path, Workspace.Root), Cancellation)?.ToString() ?? "missing";
+    }
+
+    private string SettingFilesPath => Path.Combine(Workspace.CacheDirectory, "setting-files.bin");
+
     /// <summary>Shows a warning beside the stage's progress (and in CI's plain log).</summary>
     public void Warn(string stage, string message) => _observer.Warning(stage, message);
 
@@ -112,6 +131,12 @@ public sealed class SoniqueContext : CakeContextAdapter, IDisposable
         foreach (var resource in _owned)
         {
             resource.Dispose();
+        }
+
+        // Only a run that holds the workspace writes the cache; Status works on a read-only workspace.
+        if (_pipeline is not null)
+        {
+            _settingFiles?.Save();
         }
 
         _pipeline?.Dispose();

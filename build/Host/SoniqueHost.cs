@@ -158,7 +158,7 @@ public static class SoniqueHost
         console.WriteLine("Switches: --target, --exclusive, --dryrun, --verbosity, --force[=Stage,...], --config=FILE, --jobs=N, --workspace=DIR, --version; Benchmark: --suite=NAME, --quick");
     }
 
-    private static CakeContext CreateCakeContext(ICakeEnvironment environment, ICakeLog log, ICakeArguments arguments)
+    public static CakeContext CreateCakeContext(ICakeEnvironment environment, ICakeLog log, ICakeArguments arguments)
     {
         var fileSystem = new FileSystem();
         var globber = new Globber(fileSystem, environment);

@@ -15,4 +15,8 @@ public sealed record AudioTags
     public IReadOnlyList<IReadOnlyList<string>> Chunks { get; init; } = [];
 
     public string Text => string.Join(", ", [.. Tags, $"{TempoBpm} BPM"]);
+
+    /// <summary>How many tags fit beside the tempo under a cap that counts the tempo tag too, as every tagger's
+    /// MaxTags does (the original's 20 tags were 19 and the tempo).</summary>
+    public static int BesideTempo(int maxTags) => Math.Max(0, maxTags - 1);
 }

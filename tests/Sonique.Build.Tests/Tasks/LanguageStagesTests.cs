@@ -50,7 +50,7 @@ public sealed class LanguageStagesTests : IDisposable
     }
 
     [Fact]
-    public async Task A_configured_model_replaces_stories15M_and_is_named_by_its_absolute_path()
+    public async Task A_configured_model_replaces_stories15M_and_is_named_by_its_workspace_relative_path()
     {
         var ct = TestContext.Current.CancellationToken;
         var model = Path.Combine(_dir, "models", "tiny.gguf");
@@ -64,7 +64,8 @@ public sealed class LanguageStagesTests : IDisposable
         Assert.Equal(0, await RunAsync("BaseModel", "base_model:\n  model: models/tiny.gguf\n"));
 
         var manifest = await BaseModelManifest.ReadAsync(Output(ArtifactPaths.BaseModelManifest), ct);
-        Assert.Equal(new BaseModelManifest(model, "Tiny Mistral", "mistral", 32768, 32, "configured"), manifest);
+        Assert.Equal(new BaseModelManifest("models/tiny.gguf", "Tiny Mistral", "mistral", 32768, 32, "configured"), manifest);
+        Assert.Equal(model, manifest.Resolve(_dir));
         Assert.False(File.Exists(Output(ArtifactPaths.Stories15M)));
     }
 

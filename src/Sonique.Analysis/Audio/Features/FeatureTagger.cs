@@ -26,7 +26,7 @@ public sealed class FeatureTagger(AudioReader reader, FeatureTaggerOptions optio
         var order = chunkTags.SelectMany(t => t).Distinct(StringComparer.Ordinal).ToList();
         var agreed = order
             .Where(tag => 2 * chunkTags.Count(t => t.Contains(tag)) >= chunkTags.Count)
-            .Take(Math.Max(0, options.MaxTags - 1))
+            .Take(AudioTags.BesideTempo(options.MaxTags))
             .ToList();
 
         return new AudioTags

@@ -5,7 +5,7 @@ namespace Sonique.Analysis.Audio.Onnx;
 /// front end it was trained on. Each clip is tagged in 10 s chunks, as the original was; a chunk's activations
 /// are the mean over its patches, the clip's the mean over its chunks. Tags are the classes at or above
 /// <see cref="Threshold"/> (when set), best first, at most <see cref="TopK"/> (when set) and never more than
-/// <see cref="MaxTags"/>.
+/// <see cref="MaxTags"/> with the tempo.
 /// </summary>
 public sealed record OnnxTaggerOptions
 {
@@ -21,7 +21,7 @@ public sealed record OnnxTaggerOptions
     /// <summary>Keep only classes whose activation is at least this; null for no threshold.</summary>
     public double? Threshold { get; init; }
 
-    /// <summary>The most tags a clip (or a chunk) gets, whatever the rule above lets through.</summary>
+    /// <summary>The most tags a clip (or a chunk) gets, the tempo tag included, whatever the rule above lets through.</summary>
     public int MaxTags { get; init; } = 20;
 
     public double ChunkSeconds { get; init; } = 10;
@@ -51,7 +51,7 @@ public sealed record OnnxTaggerOptions
         Require(!string.IsNullOrWhiteSpace(LabelsPath), "the ONNX tagger's labels path is empty");
         Require(TopK is null or >= 1, $"the ONNX tagger's top-k must be at least 1, not {TopK}");
         Require(Threshold is null || double.IsFinite(Threshold.Value), $"the ONNX tagger's threshold must be a number, not {Threshold}");
-        Require(MaxTags >= 1, $"the ONNX tagger's max tags must be at least 1, not {MaxTags}");
+        Require(MaxTags >= 2, $"the ONNX tagger's max tags (the tempo included) must be at least 2, not {MaxTags}");
         Require(ChunkSeconds > 0 && double.IsFinite(ChunkSeconds), $"the ONNX tagger's chunk length must be above 0 s, not {ChunkSeconds}");
         Require(Threads is null or >= 1, $"the ONNX tagger's threads must be at least 1, not {Threads}");
         Require(Enum.IsDefined(Layout), $"the ONNX tagger's input layout {Layout} is not one it knows");

@@ -1,12 +1,12 @@
 namespace Sonique.Analysis.Audio.Onnx;
 
 /// <summary>Which classes become tags: those at or above the threshold (when set), strongest first, at most
-/// top-k (when set) and at most the tag cap.</summary>
+/// top-k (when set) and at most what the tag cap leaves beside the tempo.</summary>
 internal static class TagSelection
 {
     public static IEnumerable<int> Pick(float[] activations, OnnxTaggerOptions options)
     {
-        var limit = Math.Min(options.TopK ?? int.MaxValue, options.MaxTags);
+        var limit = Math.Min(options.TopK ?? int.MaxValue, AudioTags.BesideTempo(options.MaxTags));
         var threshold = options.Threshold ?? double.NegativeInfinity;
         return Ranked(activations).Where(i => activations[i] >= threshold).Take(limit);
     }
