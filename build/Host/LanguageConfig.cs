@@ -21,7 +21,7 @@ public sealed class BaseModelConfig
 
     /// <summary>What a stage that runs the base model reads of it: stories15M's file, which lives in the workspace
     /// (a configured model lives anywhere and is stamped into the parameters instead, <see cref="Stamp"/>).</summary>
-    public IReadOnlyList<string> Inputs => IsConfigured ? [] : [ArtifactPaths.Stories15M];
+    public IReadOnlyList<string> Inputs => IsConfigured ? [] : [Tasks.BaseModelTask.Stories15MGguf.Path];
 
     /// <summary><paramref name="parameters"/>, with a configured model's path, size and time added.</summary>
     public IReadOnlyDictionary<string, string> Stamp(IReadOnlyDictionary<string, string> parameters, string workspaceRoot) =>
