@@ -16,7 +16,7 @@ namespace Sonique.Build.Tasks;
 [TaskDescription("Base against fine-tuned on the test split: tag F1, tempo error, diversity, into artifacts/evaluation/")]
 public sealed class EvaluateTask : StageTask
 {
-    private static readonly FileArtifact Folder = new(typeof(EvaluateTask), "artifacts/evaluation/");
+    public static readonly FileArtifact Folder = new(typeof(EvaluateTask), "artifacts/evaluation/");
 
     /// <summary>Per model: the metrics; per test clip: every model's answer (what the report reads).</summary>
     public static readonly FileArtifact Results = Folder.File(EvaluationResult.JsonFile);

@@ -15,7 +15,7 @@ namespace Sonique.Build.Tasks;
 [TaskDescription("Train a LoRA adapter on the train split (finetune.backend llama or peft) into artifacts/finetune/")]
 public sealed class FineTuneTask : StageTask
 {
-    private static readonly FileArtifact Folder = new(typeof(FineTuneTask), "artifacts/finetune/");
+    public static readonly FileArtifact Folder = new(typeof(FineTuneTask), "artifacts/finetune/");
 
     /// <summary>The LoRA adapter, a GGUF that LLamaSharp and llama.cpp load onto the base model.</summary>
     public static readonly FileArtifact Adapter = Folder.File(TrainingJob.AdapterFile);

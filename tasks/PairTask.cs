@@ -18,7 +18,7 @@ namespace Sonique.Build.Tasks;
 public sealed class PairTask : StageTask
 {
     /// <summary>One folder: the split files are written together and published together.</summary>
-    private static readonly FileArtifact Folder = new(typeof(PairTask), "artifacts/pairs/");
+    public static readonly FileArtifact Folder = new(typeof(PairTask), "artifacts/pairs/");
 
     /// <summary>Every pair in one file, as the original's train_dataset.json held them.</summary>
     public static readonly FileArtifact Dataset = Folder.File("dataset.jsonl");

@@ -15,7 +15,7 @@ namespace Sonique.Build.Tasks;
 [TaskDescription("Write artifacts/report/report.html (self-contained, with charts) and summary.md")]
 public sealed class ReportTask : StageTask
 {
-    private static readonly FileArtifact Folder = new(typeof(ReportTask), "artifacts/report/");
+    public static readonly FileArtifact Folder = new(typeof(ReportTask), "artifacts/report/");
 
     /// <summary>The report: self-contained, charts inline as SVG, no script.</summary>
     public static readonly FileArtifact Html = Folder.File(ReportRun.HtmlFile);

@@ -28,7 +28,7 @@ public abstract class StageTask : AsyncFrostingTask<SoniqueContext>
         switch (Define(context))
         {
             case UnitStage unit:
-                Check(unit.Name, unit.Inputs, unit.Outputs);
+                CheckDeclared(unit.Name, unit.Inputs, unit.Outputs);
                 return unit;
             case ItemStage items:
                 var list = items.Items;
@@ -40,7 +40,7 @@ public abstract class StageTask : AsyncFrostingTask<SoniqueContext>
                         var listed = await list(ct);
                         foreach (var item in listed)
                         {
-                            Check(items.Name, item.Inputs, item.Outputs);
+                            CheckDeclared(items.Name, item.Inputs, item.Outputs);
                         }
 
                         return listed;
@@ -59,8 +59,12 @@ public abstract class StageTask : AsyncFrostingTask<SoniqueContext>
         await RunRecord.WriteAsync(context, context.Cancellation);
     }
 
-    private void Check(string stage, IReadOnlyList<string> inputs, IReadOnlyList<string> outputs)
+    /// <summary>Throws <see cref="StageFailedException"/> naming the first input under artifacts/ that none of
+    /// <see cref="Reads"/> covers, or the first output that none of <see cref="Writes"/> covers.</summary>
+    public void CheckDeclared(string stage, IReadOnlyList<string> inputs, IReadOnlyList<string> outputs)
     {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(outputs);
         if (inputs.FirstOrDefault(i => i.StartsWith(Artifact.Root, StringComparison.Ordinal) && !Reads.Any(r => r.Covers(i))) is { } undeclared)
         {
             throw new StageFailedException(stage, $"it reads '{undeclared}', which is none of the artifacts it declares it reads ({string.Join(", ", Reads)})");

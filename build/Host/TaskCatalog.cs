@@ -14,9 +14,13 @@ public sealed class TaskCatalog
 
     public IReadOnlyList<Entry> Entries { get; }
 
-    public static TaskCatalog Discover(Assembly assembly)
+    public static TaskCatalog Discover(Assembly assembly) => Of(assembly.GetTypes());
+
+    /// <summary>The tasks among <paramref name="candidates"/>. Refused, naming the stage: a stage with [IsDependentOn], one
+    /// that reads an artifact of no stage here, one that declares another stage's artifact as its own, and a cycle.</summary>
+    public static TaskCatalog Of(IEnumerable<Type> candidates)
     {
-        var types = assembly.GetTypes()
+        var types = candidates
             .Where(t => !t.IsAbstract && typeof(AsyncFrostingTask<SoniqueContext>).IsAssignableFrom(t))
             .ToList();
         var entries = types.Select(t => new Entry(
