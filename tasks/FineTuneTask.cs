@@ -1,6 +1,5 @@
 using Sonique.Build.Frosting;
 using Sonique.Build.Host;
-using Sonique.Dataset.Pairs;
 using Sonique.Engine;
 using Sonique.Llm.BaseModels;
 using Sonique.Training;
