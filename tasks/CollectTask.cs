@@ -10,12 +10,21 @@ namespace Sonique.Build.Tasks;
 /// <summary>The catalog: one row per clip from every configured source, deduplicated by id.</summary>
 [TaskName("Collect")]
 [TaskDescription("List clips from the configured sources into artifacts/catalog.csv")]
-[IsDependentOn(typeof(SampleLibraryTask))]
 public sealed class CollectTask : StageTask
 {
+    public static readonly FileArtifact Catalog = new(typeof(CollectTask), "artifacts/catalog.csv");
+
+    /// <summary>What the sources offered that did not become clips, with the line or path and why.</summary>
+    public static readonly FileArtifact Rejected = new(typeof(CollectTask), "artifacts/catalog.rejected.csv");
+
+    /// <summary>The sample library's clips, which the catalog lists (by the library's plan; their files are Download's input).</summary>
+    public override IReadOnlyList<Artifact> Reads => [SampleLibraryTask.Video, SampleLibraryTask.Truth];
+
+    public override IReadOnlyList<Artifact> Writes => [Catalog, Rejected];
+
     public override StageDefinition Define(SoniqueContext context)
     {
-        var sources = context.Config.Collect.ToSources(context.Config.Samples, ArtifactPaths.Samples);
+        var sources = context.Config.Collect.ToSources(context.Config.Samples, SampleLibraryTask.Video.Folder);
         return new UnitStage("Collect", version: 1)
         {
             // Local sources are inputs, so an added file reruns Collect; remote listings change only with --force=Collect.
@@ -26,7 +35,7 @@ public sealed class CollectTask : StageTask
                 _ => null,
             }).OfType<string>().ToList(),
             Parameters = context.ParametersOf(c => c.Collect, c => c.Samples),
-            Outputs = [ArtifactPaths.Catalog, ArtifactPaths.CatalogRejected],
+            Outputs = [Catalog.Path, Rejected.Path],
             Run = async (run, ct) =>
             {
                 var collector = new CatalogCollector(context.Workspace, context.Config.Tools.CreateYtDlp());
@@ -56,6 +65,6 @@ public sealed class CollectTask : StageTask
         }
 
         context.Log.Information(
-            $"Catalog: {result.Entries.Count} clips; {result.Duplicates} duplicate rows dropped; {result.Rejected.Count} rejected (listed in {ArtifactPaths.CatalogRejected}).");
+            $"Catalog: {result.Entries.Count} clips; {result.Duplicates} duplicate rows dropped; {result.Rejected.Count} rejected (listed in {Rejected.Path}).");
     }
 }

@@ -10,10 +10,16 @@ namespace Sonique.Build.Tasks;
 
 /// <summary>Per clip: a scene description from sampled frames. A clip that cannot be decoded fails alone.</summary>
 [TaskName("DescribeVideo")]
-[TaskDescription("Describe every clip's picture to artifacts/descriptions/{file}.json")]
-[IsDependentOn(typeof(DownloadTask))]
+[TaskDescription("Describe every clip's picture to artifacts/descriptions/{clip}.json")]
 public sealed class DescribeVideoTask : StageTask
 {
+    /// <summary>Each clip's scene description (<see cref="DescriptionFile"/>).</summary>
+    public static readonly ClipArtifact Description = new(typeof(DescribeVideoTask), "artifacts/descriptions", ".json");
+
+    public override IReadOnlyList<Artifact> Reads => [CollectTask.Catalog, DownloadTask.Video];
+
+    public override IReadOnlyList<Artifact> Writes => [Description];
+
     public override StageDefinition Define(SoniqueContext context)
     {
         var config = context.Config.DescribeVideo;
@@ -27,12 +33,12 @@ public sealed class DescribeVideoTask : StageTask
         {
             Parameters = context.ParametersOf(c => c.DescribeVideo),
             Items = ct => ClipItems.FromCatalogAsync(
-                context, ArtifactPaths.ClipVideo, ArtifactPaths.Description, ct),
+                context, DownloadTask.Video, Description, ct),
             Run = async (run, ct) =>
             {
                 var backend = await describer.Value;
                 var description = await backend.DescribeAsync(run.Input(0), ct);
-                await AnalysisJson.WriteAsync(run.Output(0), DescriptionFile.Of(run.Key + ".mp4", backend.Name, description), ct);
+                await AnalysisJson.WriteAsync(run.Output(0), DescriptionFile.Of(Path.GetFileName(run.Input(0)), backend.Name, description), ct);
             },
         };
     }

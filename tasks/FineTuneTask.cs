@@ -1,6 +1,5 @@
 using Sonique.Build.Frosting;
 using Sonique.Build.Host;
-using Sonique.Dataset.Pairs;
 using Sonique.Engine;
 using Sonique.Llm.BaseModels;
 using Sonique.Training;
@@ -13,28 +12,44 @@ namespace Sonique.Build.Tasks;
 /// </summary>
 [TaskName("FineTune")]
 [TaskDescription("Train a LoRA adapter on the train split (finetune.backend llama or peft) into artifacts/finetune/")]
-[IsDependentOn(typeof(PairTask))]
-[IsDependentOn(typeof(BaseModelTask))]
 public sealed class FineTuneTask : StageTask
 {
+    public static readonly FileArtifact Folder = new(typeof(FineTuneTask), "artifacts/finetune/");
+
+    /// <summary>The LoRA adapter, a GGUF that LLamaSharp and llama.cpp load onto the base model.</summary>
+    public static readonly FileArtifact Adapter = Folder.File(TrainingJob.AdapterFile);
+
+    /// <summary>Every metric the trainer reported, one JSON object per line (the report's loss curves).</summary>
+    public static readonly FileArtifact Metrics = Folder.File(FineTuneRun.MetricsFile);
+
+    /// <summary>What was trained and how, with workspace-relative paths.</summary>
+    public static readonly FileArtifact Job = Folder.File(FineTuneRun.JobFile);
+
+    /// <summary>The base model with the adapter folded in (with finetune.merge).</summary>
+    public static readonly FileArtifact Merged = Folder.File(TrainingJob.MergedFile);
+
+    public override IReadOnlyList<Artifact> Reads => [PairTask.Train, PairTask.Validation, BaseModelTask.Manifest, BaseModelTask.Stories15MGguf];
+
+    public override IReadOnlyList<Artifact> Writes => [Adapter, Metrics, Job, Merged];
+
     public override StageDefinition Define(SoniqueContext context)
     {
         var config = context.Config.FineTune;
         var model = context.Config.BaseModel;
         return new UnitStage("FineTune", version: 1)
         {
-            Inputs = [ArtifactPaths.PairsFile(PairDataset.TrainFile), ArtifactPaths.PairsFile(PairDataset.ValidationFile), ArtifactPaths.BaseModelManifest, .. model.Inputs],
+            Inputs = [PairTask.Train.Path, PairTask.Validation.Path, BaseModelTask.Manifest.Path, .. model.Inputs],
             // The template shapes every training sequence.
             Parameters = context.ParametersOf(c => c.FineTune, c => c.Generate.Template, c => c.BaseModel.Model),
-            Outputs = [ArtifactPaths.FineTune + "/"],
+            Outputs = [Folder.Path],
             Run = async (run, ct) =>
             {
-                var manifest = await BaseModelManifest.ReadAsync(context.Workspace.Resolve(ArtifactPaths.BaseModelManifest), ct);
+                var manifest = await BaseModelManifest.ReadAsync(context.Workspace.Resolve(BaseModelTask.Manifest.Path), ct);
                 var job = new TrainingJob
                 {
                     Model = manifest.Resolve(context.Workspace.Root),
-                    Train = context.Workspace.Resolve(ArtifactPaths.PairsFile(PairDataset.TrainFile)),
-                    Validation = context.Workspace.Resolve(ArtifactPaths.PairsFile(PairDataset.ValidationFile)),
+                    Train = context.Workspace.Resolve(PairTask.Train.Path),
+                    Validation = context.Workspace.Resolve(PairTask.Validation.Path),
                     Template = context.Config.Generate.Template,
                     Output = run.Output(0),
                     Checkpoints = context.Workspace.Resolve(ArtifactPaths.FineTuneCheckpoints),
@@ -43,7 +58,7 @@ public sealed class FineTuneTask : StageTask
                     Merge = config.Merge,
                 };
                 using var progress = TrainingProgress.ForThisConsole("FineTune");
-                await FineTuneRun.RunAsync(job, job.RelativeTo(context.Workspace, ArtifactPaths.FineTune), config.IsPeft ? config.Peft.ToRunner(context.Workspace.Root) : null, progress.On, ct);
+                await FineTuneRun.RunAsync(job, job.RelativeTo(context.Workspace, Folder.Path.TrimEnd('/')), config.IsPeft ? config.Peft.ToRunner(context.Workspace.Root) : null, progress.On, ct);
             },
         };
     }

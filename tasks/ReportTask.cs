@@ -1,10 +1,8 @@
 using Sonique.Build.Frosting;
 using Sonique.Build.Host;
-using Sonique.Dataset.Pairs;
 using Sonique.Engine;
 using Sonique.Llm.BaseModels;
 using Sonique.Report;
-using Sonique.Training;
 
 namespace Sonique.Build.Tasks;
 
@@ -15,25 +13,31 @@ namespace Sonique.Build.Tasks;
 /// </summary>
 [TaskName("Report")]
 [TaskDescription("Write artifacts/report/report.html (self-contained, with charts) and summary.md")]
-[IsDependentOn(typeof(EvaluateTask))]
 public sealed class ReportTask : StageTask
 {
+    public static readonly FileArtifact Folder = new(typeof(ReportTask), "artifacts/report/");
+
+    /// <summary>The report: self-contained, charts inline as SVG, no script.</summary>
+    public static readonly FileArtifact Html = Folder.File(ReportRun.HtmlFile);
+
+    public static readonly FileArtifact Summary = Folder.File(ReportRun.MarkdownFile);
+
+    public override IReadOnlyList<Artifact> Reads => [PairTask.Statistics, FineTuneTask.Metrics, EvaluateTask.Results, BaseModelTask.Manifest];
+
+    public override IReadOnlyList<Artifact> Writes => [Html, Summary];
+
     public override StageDefinition Define(SoniqueContext context) => new UnitStage("Report", version: 1)
     {
-        Inputs =
-        [
-            ArtifactPaths.PairsFile(PairDataset.StatisticsFile), $"{ArtifactPaths.FineTune}/{FineTuneRun.MetricsFile}",
-            ArtifactPaths.Evaluation + "/", ArtifactPaths.BaseModelManifest,
-        ],
-        Outputs = [ArtifactPaths.Report + "/"],
+        Inputs = [PairTask.Statistics.Path, FineTuneTask.Metrics.Path, EvaluateTask.Results.Path, BaseModelTask.Manifest.Path],
+        Outputs = [Folder.Path],
         Run = async (run, ct) =>
         {
-            var manifest = await BaseModelManifest.ReadAsync(context.Workspace.Resolve(ArtifactPaths.BaseModelManifest), ct);
+            var manifest = await BaseModelManifest.ReadAsync(context.Workspace.Resolve(BaseModelTask.Manifest.Path), ct);
             var inputs = await ReportInputs.ReadAsync(
                 manifest.Name,
-                context.Workspace.Resolve(ArtifactPaths.PairsFile(PairDataset.StatisticsFile)),
-                context.Workspace.Resolve($"{ArtifactPaths.FineTune}/{FineTuneRun.MetricsFile}"),
-                context.Workspace.Resolve(ArtifactPaths.Evaluation),
+                context.Workspace.Resolve(PairTask.Statistics.Path),
+                context.Workspace.Resolve(FineTuneTask.Metrics.Path),
+                context.Workspace.Resolve(EvaluateTask.Results.Path),
                 ct);
             await ReportRun.WriteAsync(inputs, run.Output(0), ct);
         },

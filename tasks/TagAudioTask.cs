@@ -10,10 +10,16 @@ namespace Sonique.Build.Tasks;
 
 /// <summary>Per clip: music tags ending in the tempo. A clip that cannot be decoded fails alone.</summary>
 [TaskName("TagAudio")]
-[TaskDescription("Tag every clip's music to artifacts/tags/{file}.json")]
-[IsDependentOn(typeof(DownloadTask))]
+[TaskDescription("Tag every clip's music to artifacts/tags/{clip}.json")]
 public sealed class TagAudioTask : StageTask
 {
+    /// <summary>Each clip's music tags (<see cref="TagsFile"/>).</summary>
+    public static readonly ClipArtifact Tags = new(typeof(TagAudioTask), "artifacts/tags", ".json");
+
+    public override IReadOnlyList<Artifact> Reads => [CollectTask.Catalog, DownloadTask.Audio];
+
+    public override IReadOnlyList<Artifact> Writes => [Tags];
+
     public override StageDefinition Define(SoniqueContext context)
     {
         var config = context.Config.TagAudio;
@@ -27,12 +33,12 @@ public sealed class TagAudioTask : StageTask
         {
             Parameters = context.ParametersOf(c => c.TagAudio),
             Items = ct => ClipItems.FromCatalogAsync(
-                context, ArtifactPaths.ClipAudio, ArtifactPaths.TagsOf, ct),
+                context, DownloadTask.Audio, Tags, ct),
             Run = async (run, ct) =>
             {
                 var backend = await tagger.Value;
                 var tags = await backend.TagAsync(run.Input(0), ct);
-                await AnalysisJson.WriteAsync(run.Output(0), TagsFile.Of(run.Key + ".wav", backend.Name, tags), ct);
+                await AnalysisJson.WriteAsync(run.Output(0), TagsFile.Of(Path.GetFileName(run.Input(0)), backend.Name, tags), ct);
             },
         };
     }

@@ -7,6 +7,7 @@ using Sonique.Media;
 using Sonique.Tests.Shared;
 using static System.FormattableString;
 using static Sonique.Benchmarks.Markdown;
+using Sonique.Media.Clips;
 
 namespace Sonique.Benchmarks;
 
@@ -92,8 +93,9 @@ internal static class DownloadBenchmark
         return await TimeAsync(() => Parallel.ForEachAsync(sources, new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken }, async (source, ct) =>
         {
             var remote = source.StartsWith("http", StringComparison.Ordinal);
-            var file = ClipFileName.For(source);
-            var entry = new CatalogEntry { Id = source, File = file, Title = file, Url = source, Source = "bench" };
+            var id = ClipId.Parse(source);
+            var file = id.FileName;
+            var entry = new CatalogEntry { Id = id, Title = file, Url = source, Source = "bench" };
             await downloader.DownloadAsync(entry, remote ? null : source, Path.Combine(output, file + ".mp4"), Path.Combine(output, file + ".wav"), ct);
         }));
     }

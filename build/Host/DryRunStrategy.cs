@@ -21,7 +21,7 @@ public sealed class DryRunStrategy(ICakeLog log, SoniqueContext sonique, TaskCat
         var entry = catalog.Entries.Single(e => e.Name == task.Name);
         if (entry.Task is StageTask stage)
         {
-            var status = await sonique.Reader.GetStatusAsync(stage.Define(sonique), sonique.Cancellation);
+            var status = await sonique.Reader.GetStatusAsync(stage.Declared(sonique), sonique.Cancellation);
             var forced = sonique.Options.ForceAll || sonique.Options.ForceStages.Contains(task.Name);
             log.Information($"Would run {task.Name}: {(forced ? "forced" : StatusTask.Describe(status))}");
         }

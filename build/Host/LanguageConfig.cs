@@ -30,7 +30,7 @@ public sealed class BaseModelConfig
 
     /// <summary>What a stage that runs the base model reads of it: stories15M's file, which lives in the workspace
     /// (a configured model lives anywhere and enters the parameters by content hash instead).</summary>
-    public IReadOnlyList<string> Inputs => IsConfigured ? [] : [ArtifactPaths.Stories15M];
+    public IReadOnlyList<string> Inputs => IsConfigured ? [] : [Tasks.BaseModelTask.Stories15MGguf.Path];
 
     public GgmlType GgmlType => Type == BaseModelType.F16 ? GgmlType.F16 : GgmlType.F32;
 

@@ -92,6 +92,11 @@ public static class SoniqueHost
             using var context = new SoniqueContext(CreateCakeContext(environment, log, arguments), options, config, ConsoleProgress.ForThisConsole(), catalog, cancel.Token);
             var engine = new CakeEngine(new CakeDataService(), log);
             Register(engine, catalog, context);
+            if (options.DryRun)
+            {
+                log.Information(catalog.DescribeGraph());
+            }
+
             IExecutionStrategy strategy = options.DryRun
                 ? new DryRunStrategy(log, context, catalog)
                 : new DefaultExecutionStrategy(log, new CakeReportPrinter(console, context));

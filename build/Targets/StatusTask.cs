@@ -7,7 +7,7 @@ using Sonique.Engine;
 namespace Sonique.Build.Targets;
 
 [TaskName("Status")]
-[TaskDescription("For every stage: fresh, stale (and why) or never run, without running anything")]
+[TaskDescription("The stage graph, then for every stage: fresh, stale (and why) or never run, without running anything")]
 public sealed class StatusTask : AsyncFrostingTask<SoniqueContext>
 {
     public override async Task RunAsync(SoniqueContext context)
@@ -23,10 +23,14 @@ public sealed class StatusTask : AsyncFrostingTask<SoniqueContext>
         {
             context.Log.Information("No pipeline stages are registered in this build.");
         }
+        else
+        {
+            context.Log.Information(context.Tasks.DescribeGraph());
+        }
 
         foreach (var entry in stages)
         {
-            var status = await context.Reader.GetStatusAsync(((StageTask)entry.Task).Define(context), context.Cancellation);
+            var status = await context.Reader.GetStatusAsync(((StageTask)entry.Task).Declared(context), context.Cancellation);
             var upstream = entry.Dependencies.Where(staleUpstream.Contains).ToList();
             if (status.State != StageState.Fresh || upstream.Count > 0)
             {

@@ -5,7 +5,8 @@ using Sonique.Analysis.Video;
 namespace Sonique.Analysis;
 
 /// <summary>One clip's description as DescribeVideo writes it (the original's video_metadata.json entry,
-/// with what it was measured from).</summary>
+/// with what it was measured from). <see cref="Clip"/> names the media file described ("sample-0001.mp4"); the
+/// stages find this file by the clip's id, never by this field.</summary>
 public sealed record DescriptionFile(string Clip, string Backend, string Description, IReadOnlyDictionary<string, string> Details)
 {
     public static DescriptionFile Of(string clip, string backend, SceneDescription description) =>

@@ -2,12 +2,13 @@ using System.Globalization;
 using Sonique.Dataset.Pairs;
 using Sonique.Dataset.Tags;
 using Sonique.Llm.Generation;
+using Sonique.Media.Clips;
 
 namespace Sonique.Evaluation;
 
 /// <summary>
 /// The Evaluate stage's work: the base model, then the base model with the fine-tuned adapter, answer every test
-/// clip with the same prompt and greedy decoding; both are scored against the reference tags and the training
+/// clip (found by id: <paramref name="pairOf"/> gives a clip's description and tags) with the same prompt and greedy decoding; both are scored against the reference tags and the training
 /// split's vocabulary, and the result is written to <paramref name="output"/>.
 /// </summary>
 public static class EvaluationRun
@@ -16,11 +17,11 @@ public static class EvaluationRun
     public const string FineTunedModel = "fine-tuned";
 
     public static async Task<EvaluationResult> RunAsync(
-        string testJsonl, string splitsCsv, string trainJsonl, Func<string?, ChatGeneratorOptions> options, string adapter,
-        TagPromptStyle style, double testShare, string output, IProgress<(string Model, int Done, int Total)>? progress, CancellationToken ct)
+        string testJsonl, string splitsCsv, Func<ClipId, CancellationToken, Task<ClipPair>> pairOf, string trainJsonl, Func<string?, ChatGeneratorOptions> options,
+        string adapter, TagPromptStyle style, double testShare, string output, IProgress<(string Model, int Done, int Total)>? progress, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var clips = await TestClip.ReadAsync(testJsonl, splitsCsv, ct);
+        var clips = await TestClip.ReadAsync(splitsCsv, testJsonl, pairOf, ct);
         if (clips.Count == 0)
         {
             throw new InvalidDataException(EmptyTestSplit(await TestClip.CountClipsAsync(splitsCsv, ct), testShare));

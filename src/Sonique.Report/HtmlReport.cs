@@ -59,7 +59,7 @@ public static partial class HtmlReport
         html.Append("</tr>");
         foreach (var clip in inputs.Evaluation.Clips.Take(8))
         {
-            html.Append("<tr><td>").Append(E(clip.ClipId)).Append("</td><td>").Append(E(clip.Description)).Append("</td><td>").Append(E(string.Join(", ", clip.Reference))).Append("</td>");
+            html.Append("<tr><td>").Append(E(clip.ClipId.Value)).Append("</td><td>").Append(E(clip.Description)).Append("</td><td>").Append(E(string.Join(", ", clip.Reference))).Append("</td>");
             foreach (var answer in clip.Answers)
             {
                 var shown = answer.Form == "Unparseable" ? $"(no tags) {Shorten(answer.Problem ?? answer.Text)}" : string.Join(", ", answer.Tags);

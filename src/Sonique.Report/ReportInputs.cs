@@ -14,11 +14,11 @@ public sealed record ReportInputs(
     IReadOnlyList<TrainingEvent> Training,
     EvaluationResult Evaluation)
 {
-    public static async Task<ReportInputs> ReadAsync(string model, string statisticsJson, string trainingMetrics, string evaluationFolder, CancellationToken ct)
+    public static async Task<ReportInputs> ReadAsync(string model, string statisticsJson, string trainingMetrics, string evaluationJson, CancellationToken ct)
     {
         var dataset = DatasetStatistics.FromJson(await File.ReadAllTextAsync(statisticsJson, ct));
         var training = (await File.ReadAllLinesAsync(trainingMetrics, ct)).Select(TrainingEvent.TryParse).OfType<TrainingEvent>().ToList();
-        var evaluation = await EvaluationResult.ReadAsync(evaluationFolder, ct);
+        var evaluation = await EvaluationResult.ReadAsync(evaluationJson, ct);
         return new ReportInputs(model, dataset, training, evaluation);
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Sonique.Build.Host;
+using Sonique.Build.Tasks;
 using Sonique.Evaluation;
 using Sonique.Report;
 
@@ -26,7 +27,7 @@ public sealed class EndToEndTests : IDisposable
         Assert.Equal(0, await SoniqueHost.RunAsync([$"--workspace={_dir}"]));
         first.Stop();
 
-        var evaluation = await EvaluationResult.ReadAsync(Path.Combine(_dir, ArtifactPaths.Evaluation), ct);
+        var evaluation = await EvaluationResult.ReadAsync(Path.Combine(_dir, EvaluateTask.Results.Path), ct);
         var baseline = evaluation.Metrics(EvaluationRun.BaseModel);
         var tuned = evaluation.Metrics(EvaluationRun.FineTunedModel);
         Assert.True(tuned.F1 > baseline.F1 + 0.3, $"tag F1: base {baseline.F1:F3}, fine-tuned {tuned.F1:F3}");
@@ -40,7 +41,7 @@ public sealed class EndToEndTests : IDisposable
             Assert.True(record.Ran > 0, $"{stage} ran nothing: {record}");
         }
 
-        Assert.True(File.Exists(Path.Combine(_dir, ArtifactPaths.Report, ReportRun.HtmlFile)));
+        Assert.True(File.Exists(Path.Combine(_dir, ReportTask.Html.Path)));
         var files = Snapshot();
 
         var second = Stopwatch.StartNew();

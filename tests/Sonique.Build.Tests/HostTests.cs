@@ -2,6 +2,8 @@ using Cake.Core;
 using Sonique.Build.Host;
 using Sonique.Build.Targets;
 using Sonique.Engine;
+using Sonique.Tests.Shared;
+using Sonique.Training;
 using Spectre.Console;
 
 namespace Sonique.Build.Tests;
@@ -108,6 +110,34 @@ public sealed class HostTests : IDisposable
         Assert.Equal(0, await SoniqueHost.RunAsync([$"--workspace={_dir}", "--target=Status"]));
         Assert.Equal(0, await SoniqueHost.RunAsync([$"--workspace={_dir}", "--target=Collect", "--dryrun"]));
         Assert.Equal(SoniqueHost.ExitFailed, await SoniqueHost.RunAsync([$"--workspace={_dir}", "--target=Collect"]));
+    }
+
+    [Fact]
+    public async Task Status_and_a_dry_run_print_the_graph_each_stage_after_those_it_reads_from()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        async Task<string> HostAsync(params string[] args) => System.Text.Encoding.UTF8.GetString(await ExternalTool.RunAsync(
+            TrainerProcess.DotNetHost(), [Path.Combine(AppContext.BaseDirectory, "Sonique.Build.dll"), $"--workspace={_dir}", .. args], ct));
+        const string pair = """
+              Pair
+                reads  Collect: artifacts/catalog.csv
+                reads  DescribeVideo: artifacts/descriptions/{clip}.json
+                reads  TagAudio: artifacts/tags/{clip}.json
+                writes artifacts/pairs/dataset.jsonl, artifacts/pairs/train.jsonl, artifacts/pairs/validation.jsonl, artifacts/pairs/test.jsonl, artifacts/pairs/splits.csv, artifacts/pairs/statistics.json
+              FineTune
+                reads  Pair: artifacts/pairs/train.jsonl, artifacts/pairs/validation.jsonl
+                reads  BaseModel: artifacts/models/base.json, artifacts/models/stories15M.gguf
+            """;
+
+        foreach (var output in new[] { await HostAsync("--target=Status"), await HostAsync("--target=Pair", "--dryrun") })
+        {
+            Assert.Contains(pair, output, StringComparison.Ordinal);
+            Assert.Contains("  Download\n    reads  Collect: artifacts/catalog.csv\n    reads  SampleLibrary: artifacts/samples/{clip}.mp4\n    writes artifacts/clips/{clip}.mp4, artifacts/clips/{clip}.wav\n", output, StringComparison.Ordinal);
+            var stages = output.Split('\n').Where(l => l.Length > 2 && l[..2] == "  " && l[2] != ' ').Select(l => l.Trim()).ToList();
+            Assert.Equal(["BaseModel", "SampleLibrary", "Collect", "Download", "DescribeVideo", "TagAudio", "Pair", "FineTune", "Evaluate", "Report"], stages);
+        }
+
+        Assert.False(Directory.Exists(Path.Combine(_dir, "artifacts")), "printing the graph ran a stage");
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Sonique.Build.Host;
+using Sonique.Build.Tasks;
 using Sonique.Training;
 
 namespace Sonique.Build.Tests;
@@ -66,8 +67,8 @@ public sealed class ReproducibilityTests(SmallPipeline first) : IClassFixture<Sm
 
             var files = Outputs(first.Workspace);
             Assert.Equal(files, Outputs(second));
-            Assert.Contains($"{ArtifactPaths.Report}/report.html", files);
-            Assert.Contains($"{ArtifactPaths.FineTune}/{FineTuneRun.MetricsFile}", files);
+            Assert.Contains(ReportTask.Html.Path, files);
+            Assert.Contains(FineTuneTask.Metrics.Path, files);
             var differences = new List<string>();
             foreach (var file in files)
             {

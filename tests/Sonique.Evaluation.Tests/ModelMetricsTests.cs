@@ -1,5 +1,6 @@
 using Sonique.Dataset.Pairs;
 using Sonique.Dataset.Tags;
+using Sonique.Media.Clips;
 
 namespace Sonique.Evaluation.Tests;
 
@@ -8,7 +9,7 @@ public sealed class ModelMetricsTests
     private static readonly HashSet<string> Training = new(["Piano", "Drums", "Calm", "Bass"], StringComparer.OrdinalIgnoreCase);
 
     private static EvaluatedAnswer Answer(string reference, string answer, string clip = "c") =>
-        new(clip, "a scene", TagParser.Parse(reference), TagParser.Parse(answer), answer);
+        new(ClipId.Parse(clip), "a scene", TagParser.Parse(reference), TagParser.Parse(answer), answer);
 
     [Fact]
     public void A_perfect_answer_scores_one_and_no_tempo_error()

@@ -2,6 +2,7 @@ using Sonique.Dataset.Pairs;
 using Sonique.Dataset.Tags;
 using Sonique.Evaluation;
 using Sonique.Training;
+using Sonique.Media.Clips;
 
 namespace Sonique.Report.Tests;
 
@@ -13,14 +14,14 @@ internal static class SampleReport
     {
         string[] references = ["Piano, Calm, 70 BPM", "Drums, Bass, 128 BPM", "Piano, Strings, 80 BPM", "Synth, Bass, 120 BPM"];
         string[] fineTuned = ["Piano, Calm, 72 BPM", "Drums, Bass, 126 BPM", "Piano, Strings, 80 BPM", "Piano, Bass, 120 BPM"];
-        EvaluatedAnswer Answer(int i, string text) => new($"clip-{i}", $"Scene {i}.", TagParser.Parse(references[i]), TagParser.Parse(text), text);
+        EvaluatedAnswer Answer(int i, string text) => new(ClipId.Parse($"clip-{i}"), $"Scene {i}.", TagParser.Parse(references[i]), TagParser.Parse(text), text);
         var evaluation = EvaluationResult.Of(
             [
                 (EvaluationRun.BaseModel, references.Select((_, i) => Answer(i, "Once upon a time, there was a girl.")).ToList()),
                 (EvaluationRun.FineTunedModel, fineTuned.Select((t, i) => Answer(i, t)).ToList()),
             ],
             new HashSet<string>(["Piano", "Calm", "Drums", "Bass", "Strings"], StringComparer.OrdinalIgnoreCase));
-        var pairs = Enumerable.Range(0, 12).Select(i => new ClipPair($"c{i}", "d", references[i % 4], TagParser.Parse(references[i % 4]).Tags.SkipLast(1).ToList(), 70 + (10 * i))).ToList();
+        var pairs = Enumerable.Range(0, 12).Select(i => new ClipPair(ClipId.Parse($"c{i}"), "d", references[i % 4], TagParser.Parse(references[i % 4]).Tags.SkipLast(1).ToList(), 70 + (10 * i))).ToList();
         var dataset = DatasetStatistics.Compute([.. pairs.Select((p, i) => (p, i < 8 ? DatasetSplit.Train : DatasetSplit.Test))], pairs.Take(8).ToList(), new BalanceOptions(null, null, 20));
         List<TrainingEvent> training =
         [

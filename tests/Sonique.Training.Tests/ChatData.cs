@@ -1,4 +1,5 @@
 using Sonique.Dataset.Pairs;
+using Sonique.Media.Clips;
 
 namespace Sonique.Training.Tests;
 
@@ -18,7 +19,7 @@ internal static class ChatData
         var pairs = Enumerable.Range(offset, count).Select(i =>
         {
             var (scene, tags) = Moods[i % Moods.Length];
-            return new ClipPair($"clip-{i}", $"{scene} Shot {i}.", tags, tags.Split(", ")[..^1], int.Parse(tags.Split(", ")[^1].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture));
+            return new ClipPair(ClipId.Parse($"clip-{i}"), $"{scene} Shot {i}.", tags, tags.Split(", ")[..^1], int.Parse(tags.Split(", ")[^1].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture));
         });
         await ChatJsonl.WriteAsync(path, pairs, CancellationToken.None);
         return path;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Sonique.Media.Clips;
 
 namespace Sonique.Dataset.Pairs;
 
@@ -85,7 +86,7 @@ public static class Balancer
 
     private static ClipPair[] Canonical(IReadOnlyList<ClipPair> train)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<ClipId>();
         foreach (var pair in train)
         {
             ArgumentNullException.ThrowIfNull(pair, nameof(train));
@@ -96,11 +97,11 @@ public static class Balancer
         }
 
         return [.. train
-            .Select(p => (Pair: p, Hash: SHA256.HashData(Encoding.UTF8.GetBytes(p.ClipId))))
+            .Select(p => (Pair: p, Hash: SHA256.HashData(Encoding.UTF8.GetBytes(p.ClipId.Value))))
             .Order(Comparer<(ClipPair Pair, byte[] Hash)>.Create((a, b) =>
             {
                 var byHash = a.Hash.AsSpan().SequenceCompareTo(b.Hash);
-                return byHash != 0 ? byHash : string.CompareOrdinal(a.Pair.ClipId, b.Pair.ClipId);
+                return byHash != 0 ? byHash : a.Pair.ClipId.CompareTo(b.Pair.ClipId);
             }))
             .Select(x => x.Pair)];
     }
@@ -177,10 +178,10 @@ public static class Balancer
 
     private static BalanceResult Result(ClipPair[] clips, List<BalancedOut> dropped, List<string> unmet)
     {
-        var left = dropped.Select(d => d.Pair.ClipId).ToHashSet(StringComparer.Ordinal);
+        var left = dropped.Select(d => d.Pair.ClipId).ToHashSet();
         return new BalanceResult(
-            [.. clips.Where(c => !left.Contains(c.ClipId)).OrderBy(c => c.ClipId, StringComparer.Ordinal)],
-            [.. dropped.OrderBy(d => d.Pair.ClipId, StringComparer.Ordinal)])
+            [.. clips.Where(c => !left.Contains(c.ClipId)).OrderBy(c => c.ClipId)],
+            [.. dropped.OrderBy(d => d.Pair.ClipId)])
         {
             Unmet = unmet,
         };

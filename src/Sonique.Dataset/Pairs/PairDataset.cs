@@ -1,3 +1,5 @@
+using Sonique.Media.Clips;
+
 namespace Sonique.Dataset.Pairs;
 
 /// <summary>
@@ -36,10 +38,10 @@ public static class PairDataset
         var assigner = new SplitAssigner(options.Ratios, options.Salt);
         Check(pairs);
 
-        var sorted = pairs.OrderBy(p => p.ClipId, StringComparer.Ordinal).ToList();
-        (ClipPair Pair, DatasetSplit Split)[] all = [.. sorted.Select(p => (p, assigner.Assign(p.ClipId)))];
+        var sorted = pairs.OrderBy(p => p.ClipId).ToList();
+        (ClipPair Pair, DatasetSplit Split)[] all = [.. sorted.Select(p => (p, assigner.Assign(p.ClipId.Value)))];
         var balance = Balancer.Apply([.. Of(all, DatasetSplit.Train)], options.Balance);
-        var droppedFor = balance.Dropped.ToDictionary(d => d.Pair.ClipId, d => d.Reason, StringComparer.Ordinal);
+        var droppedFor = balance.Dropped.ToDictionary(d => d.Pair.ClipId, d => d.Reason);
         var validation = Of(all, DatasetSplit.Validation).ToList();
         var test = Of(all, DatasetSplit.Test).ToList();
         var statistics = DatasetStatistics.Compute(all, balance.Kept, options.Balance, balance.Unmet);
@@ -61,11 +63,11 @@ public static class PairDataset
     /// <summary>Refuses what would make a wrong or ambiguous dataset, naming the clip: missing fields and repeated ids.</summary>
     private static void Check(IReadOnlyList<ClipPair> pairs)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<ClipId>();
         for (var i = 0; i < pairs.Count; i++)
         {
             var pair = pairs[i] ?? throw new ArgumentException($"Clip {i} is null.", nameof(pairs));
-            if (string.IsNullOrEmpty(pair.ClipId))
+            if (pair.ClipId is null)
             {
                 throw new ArgumentException($"Clip {i} has no id.", nameof(pairs));
             }

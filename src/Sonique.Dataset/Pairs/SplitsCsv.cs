@@ -1,4 +1,5 @@
 using System.Text;
+using Sonique.Media.Clips;
 
 namespace Sonique.Dataset.Pairs;
 
@@ -11,12 +12,12 @@ public static class SplitsCsv
 {
     public const string Header = "clip_id,split,kept,note";
 
-    public static string Text(IEnumerable<(string ClipId, DatasetSplit Split, string? DroppedFor)> rows)
+    public static string Text(IEnumerable<(ClipId ClipId, DatasetSplit Split, string? DroppedFor)> rows)
     {
         var builder = new StringBuilder().Append(Header).Append('\n');
         foreach (var (clipId, split, droppedFor) in rows)
         {
-            builder.Append(Field(clipId)).Append(',')
+            builder.Append(Field(clipId.Value)).Append(',')
                 .Append(Name(split)).Append(',')
                 .Append(droppedFor is null ? "true" : "false").Append(',')
                 .Append(Field(droppedFor ?? string.Empty)).Append('\n');

@@ -1,3 +1,5 @@
+using Sonique.Media.Clips;
+
 namespace Sonique.Ingest.Catalog;
 
 /// <summary>
@@ -6,10 +8,8 @@ namespace Sonique.Ingest.Catalog;
 /// </summary>
 public sealed record CatalogEntry
 {
-    public required string Id { get; init; }
-
-    /// <summary>The clip's file name stem in every later stage (<see cref="ClipFileName"/>).</summary>
-    public required string File { get; init; }
+    /// <summary>The clip in every later stage: its files are named by <see cref="ClipId.FileName"/>.</summary>
+    public required ClipId Id { get; init; }
 
     public required string Title { get; init; }
 

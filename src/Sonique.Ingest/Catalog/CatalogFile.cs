@@ -1,6 +1,7 @@
 using System.Globalization;
 using CsvHelper;
 using Sonique.Ingest.Sources;
+using Sonique.Media.Clips;
 
 namespace Sonique.Ingest.Catalog;
 
@@ -15,7 +16,7 @@ public static class CatalogFile
     public static Task WriteAsync(string path, IEnumerable<CatalogEntry> entries, CancellationToken cancellationToken) =>
         WriteRowsAsync(path, Columns, entries.Select(e => new[]
         {
-            e.Id, e.File, e.Title, e.Url, e.Source, e.DurationSeconds?.ToString("0.###", CultureInfo.InvariantCulture) ?? string.Empty,
+            e.Id.Value, e.Id.FileName, e.Title, e.Url, e.Source, e.DurationSeconds?.ToString("0.###", CultureInfo.InvariantCulture) ?? string.Empty,
             e.Channel ?? string.Empty, e.Truth ?? string.Empty,
         }), cancellationToken);
 
@@ -32,18 +33,17 @@ public static class CatalogFile
         {
             while (await csv.ReadAsync(cancellationToken))
             {
-                var id = Required(csv, "id", path);
+                var id = ClipId.Parse(Required(csv, "id", path));
                 var file = Required(csv, "file", path);
-                if (file != ClipFileName.For(id))
+                if (file != id.FileName)
                 {
-                    // Every later stage builds paths from this column: a hand-edited "../x" must never reach them.
-                    throw new InvalidDataException($"The catalog '{path}', line {csv.LineNumber}: file '{file}' is not the file name of id '{id}' (expected '{ClipFileName.For(id)}').");
+                    // The column is there for people; a hand-edited "../x" must not pass as if a stage could use it.
+                    throw new InvalidDataException($"The catalog '{path}', line {csv.LineNumber}: file '{file}' is not the file name of id '{id}' (expected '{id.FileName}').");
                 }
 
                 entries.Add(new CatalogEntry
                 {
                     Id = id,
-                    File = file,
                     Title = Cell(csv, "title"),
                     Url = Required(csv, "url", path),
                     Source = Required(csv, "source", path),
@@ -53,7 +53,7 @@ public static class CatalogFile
                 });
             }
         }
-        catch (Exception e) when (e is CsvFormatException or ArgumentException or KeyNotFoundException)
+        catch (Exception e) when (e is CsvFormatException or ArgumentException or KeyNotFoundException or FormatException)
         {
             throw new InvalidDataException($"The catalog '{path}', line {csv.LineNumber}: {e.Message}", e);
         }

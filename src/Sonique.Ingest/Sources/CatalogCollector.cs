@@ -3,6 +3,7 @@ using Sonique.Ingest.Catalog;
 using Sonique.Ingest.Samples;
 using Sonique.Media;
 using Sonique.Paths;
+using Sonique.Media.Clips;
 
 namespace Sonique.Ingest.Sources;
 
@@ -63,7 +64,7 @@ public sealed class CatalogCollector(WorkspaceFolder workspace, YtDlp ytDlp)
             }
         }
 
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<ClipId>();
         var unique = entries.Where(e => seen.Add(e.Id)).ToList();
         return new CollectResult(unique, rejected, entries.Count - unique.Count, version);
     }
@@ -71,8 +72,7 @@ public sealed class CatalogCollector(WorkspaceFolder workspace, YtDlp ytDlp)
     private static IEnumerable<CatalogEntry> FromSamples(SampleLibrarySource source) =>
         SampleLibrary.Plan(source.Seed, source.Count, source.Seconds).Select(clip => new CatalogEntry
         {
-            Id = clip.Id,
-            File = ClipFileName.For(clip.Id),
+            Id = ClipId.Parse(clip.Id),
             Title = clip.Title,
             Url = $"{source.Folder.TrimEnd('/')}/{clip.Id}.mp4",
             Source = source.Kind,
@@ -175,8 +175,7 @@ public sealed class CatalogCollector(WorkspaceFolder workspace, YtDlp ytDlp)
         {
             entries.Add(new CatalogEntry
             {
-                Id = relative,
-                File = ClipFileName.For(relative),
+                Id = ClipId.Parse(relative),
                 Title = Path.GetFileNameWithoutExtension(relative),
                 Url = relative,
                 Source = source.Kind,
@@ -299,8 +298,7 @@ public sealed class CatalogCollector(WorkspaceFolder workspace, YtDlp ytDlp)
 
     private static CatalogEntry Remote(CatalogSource source, string id, string title, string url, double? duration, string? channel) => new()
     {
-        Id = id,
-        File = ClipFileName.For(id),
+        Id = ClipId.Parse(id),
         Title = title,
         Url = url,
         Source = source.Kind,

@@ -1,6 +1,8 @@
 using Sonique.Analysis;
 using Sonique.Build.Host;
+using Sonique.Build.Tasks;
 using Sonique.Tests.Shared;
+using Sonique.Media.Clips;
 
 namespace Sonique.Build.Tests.Tasks;
 
@@ -43,9 +45,9 @@ public sealed class AnalysisStagesTests : IDisposable
     {
         Assert.Equal(0, await RunAsync("TagAudio", Profile()));
         Assert.Equal(0, await RunAsync("DescribeVideo", Profile()));
-        var kept = Samples.SelectMany(s => new[] { ArtifactPaths.ClipVideo(s), ArtifactPaths.ClipAudio(s), ArtifactPaths.Description(s) })
+        var kept = Samples.SelectMany(s => new[] { DownloadTask.Video.Of(ClipId.Parse(s)), DownloadTask.Audio.Of(ClipId.Parse(s)), DescribeVideoTask.Description.Of(ClipId.Parse(s)) })
             .ToDictionary(p => p, p => Stamp(Output(p)));
-        var tagsBefore = Samples.ToDictionary(s => s, s => File.ReadAllText(Output(ArtifactPaths.TagsOf(s))));
+        var tagsBefore = Samples.ToDictionary(s => s, s => File.ReadAllText(Output(TagAudioTask.Tags.Of(ClipId.Parse(s)))));
 
         Assert.Equal(0, await RunAsync("Pair", Profile(maxTags: 4)));
 
@@ -56,8 +58,8 @@ public sealed class AnalysisStagesTests : IDisposable
 
         foreach (var sample in Samples)
         {
-            var tags = await AnalysisJson.ReadAsync<TagsFile>(Output(ArtifactPaths.TagsOf(sample)), TestContext.Current.CancellationToken);
-            Assert.NotEqual(tagsBefore[sample], File.ReadAllText(Output(ArtifactPaths.TagsOf(sample))));
+            var tags = await AnalysisJson.ReadAsync<TagsFile>(Output(TagAudioTask.Tags.Of(ClipId.Parse(sample))), TestContext.Current.CancellationToken);
+            Assert.NotEqual(tagsBefore[sample], File.ReadAllText(Output(TagAudioTask.Tags.Of(ClipId.Parse(sample)))));
             Assert.Equal(4, tags.Tags.Split(", ").Length);
             Assert.EndsWith($", {tags.TempoBpm} BPM", tags.Tags, StringComparison.Ordinal);
         }
@@ -72,13 +74,13 @@ public sealed class AnalysisStagesTests : IDisposable
 
         foreach (var sample in Samples)
         {
-            var description = await AnalysisJson.ReadAsync<DescriptionFile>(Output(ArtifactPaths.Description(sample)), TestContext.Current.CancellationToken);
+            var description = await AnalysisJson.ReadAsync<DescriptionFile>(Output(DescribeVideoTask.Description.Of(ClipId.Parse(sample))), TestContext.Current.CancellationToken);
             Assert.Equal("features", description.Backend);
             Assert.Contains("dominated by", description.Description, StringComparison.Ordinal);
-            Assert.True(File.Exists(Output(ArtifactPaths.TagsOf(sample))));
+            Assert.True(File.Exists(Output(TagAudioTask.Tags.Of(ClipId.Parse(sample)))));
         }
 
-        Assert.Equal(3, Directory.GetFiles(Output(ArtifactPaths.Tags)).Length);
+        Assert.Equal(3, Directory.GetFiles(Output(TagAudioTask.Tags.Folder)).Length);
         var lockText = await File.ReadAllTextAsync(Output("sonique.lock"), TestContext.Current.CancellationToken);
         Assert.Contains("no audio stream", lockText, StringComparison.Ordinal);
         Assert.Contains("is missing", lockText, StringComparison.Ordinal);
@@ -117,7 +119,7 @@ public sealed class AnalysisStagesTests : IDisposable
         Assert.Equal(SoniqueHost.ExitFailed, await RunAsync("DescribeVideo", profile));
 
         // Download ran for both clips; the two stages stopped at their model, recording no clip as failed.
-        Assert.Equal(2, Directory.GetFiles(Output(ArtifactPaths.Clips), "*.wav").Length);
+        Assert.Equal(2, Directory.GetFiles(Output(DownloadTask.Video.Folder), "*.wav").Length);
         var lockText = await File.ReadAllTextAsync(Output("sonique.lock"), TestContext.Current.CancellationToken);
         Assert.DoesNotContain("garbage", lockText, StringComparison.Ordinal);
         Assert.DoesNotContain("\"TagAudio\"", lockText, StringComparison.Ordinal);

@@ -1,4 +1,5 @@
 using Sonique.Build.Host;
+using Sonique.Build.Tasks;
 using Sonique.Training;
 
 namespace Sonique.Build.Tests.Tasks;
@@ -40,18 +41,18 @@ public sealed class FineTuneStageTests : IDisposable
     {
         var ct = TestContext.Current.CancellationToken;
         Assert.Equal(0, await RunAsync("FineTune", "  learning_rate: 0.001"));
-        var adapter = Output($"{ArtifactPaths.FineTune}/{TrainingJob.AdapterFile}");
+        var adapter = Output(FineTuneTask.Adapter.Path);
         var first = await File.ReadAllBytesAsync(adapter, ct);
-        var upstream = new[] { ArtifactPaths.PairsFile("train.jsonl"), ArtifactPaths.Stories15M, ArtifactPaths.Catalog }
+        var upstream = new[] { PairTask.Train.Path, BaseModelTask.Stories15MGguf.Path, CollectTask.Catalog.Path }
             .ToDictionary(p => p, p => File.GetLastWriteTimeUtc(Output(p)));
 
         Assert.Equal(0, await RunAsync("FineTune", "  learning_rate: 0.002"));
 
         Assert.All(upstream, p => Assert.Equal(p.Value, File.GetLastWriteTimeUtc(Output(p.Key))));
         Assert.NotEqual(first, await File.ReadAllBytesAsync(adapter, ct));
-        var job = TrainingJob.FromJson(await File.ReadAllTextAsync(Output($"{ArtifactPaths.FineTune}/{FineTuneRun.JobFile}"), ct));
+        var job = TrainingJob.FromJson(await File.ReadAllTextAsync(Output(FineTuneTask.Job.Path), ct));
         Assert.Equal(0.002, job.Settings.LearningRate);
-        var metrics = (await File.ReadAllLinesAsync(Output($"{ArtifactPaths.FineTune}/{FineTuneRun.MetricsFile}"), ct)).Select(TrainingEvent.TryParse).ToList();
+        var metrics = (await File.ReadAllLinesAsync(Output(FineTuneTask.Metrics.Path), ct)).Select(TrainingEvent.TryParse).ToList();
         Assert.Contains(metrics, e => e?.Event == TrainingEvent.EpochDone && e.ValidationLoss is > 0);
 
         // Unchanged again: nothing runs, and the adapter stays as it is.
@@ -65,6 +66,6 @@ public sealed class FineTuneStageTests : IDisposable
     {
         Assert.NotEqual(0, await RunAsync("FineTune", "  schedule: exponential"));
 
-        Assert.False(Directory.Exists(Output(ArtifactPaths.Pairs)));
+        Assert.False(Directory.Exists(Output(PairTask.Folder.Path)));
     }
 }

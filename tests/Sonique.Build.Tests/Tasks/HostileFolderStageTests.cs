@@ -1,4 +1,5 @@
 using Sonique.Build.Host;
+using Sonique.Build.Tasks;
 using Sonique.Ingest.Catalog;
 using Sonique.Tests.Shared;
 
@@ -38,15 +39,15 @@ public sealed class HostileFolderStageTests : IDisposable
 
         Assert.Equal(0, await SoniqueHost.RunAsync([$"--workspace={workspace}", "--target=Download", $"--config={profile}", "--jobs=2"]));
 
-        var catalog = await CatalogFile.ReadAsync(Path.Combine(workspace, ArtifactPaths.Catalog), ct);
-        Assert.Equal(["media/it's \"quoted\".mp4", "media/new\nline $(touch PWNED).mp4"], catalog.Select(e => e.Id));
+        var catalog = await CatalogFile.ReadAsync(Path.Combine(workspace, CollectTask.Catalog.Path), ct);
+        Assert.Equal(["media/it's \"quoted\".mp4", "media/new\nline $(touch PWNED).mp4"], catalog.Select(e => e.Id.Value));
         foreach (var entry in catalog)
         {
-            Assert.InRange(TestMedia.Duration(Path.Combine(workspace, ArtifactPaths.Clips, entry.File + ".mp4")), 2.9, 3.1);
-            Assert.InRange(TestMedia.Duration(Path.Combine(workspace, ArtifactPaths.Clips, entry.File + ".wav")), 2.9, 3.1);
+            Assert.InRange(TestMedia.Duration(Path.Combine(workspace, DownloadTask.Video.Of(entry.Id))), 2.9, 3.1);
+            Assert.InRange(TestMedia.Duration(Path.Combine(workspace, DownloadTask.Audio.Of(entry.Id))), 2.9, 3.1);
         }
 
-        var rejected = await File.ReadAllTextAsync(Path.Combine(workspace, ArtifactPaths.CatalogRejected), ct);
+        var rejected = await File.ReadAllTextAsync(Path.Combine(workspace, CollectTask.Rejected.Path), ct);
         Assert.Contains("media/caf\uFFFD.mp4", rejected, StringComparison.Ordinal);
         Assert.Contains("media/outside.mp4", rejected, StringComparison.Ordinal);
         Assert.Contains("media/outside folder", rejected, StringComparison.Ordinal);

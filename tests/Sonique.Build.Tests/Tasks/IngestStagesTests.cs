@@ -1,4 +1,5 @@
 using Sonique.Build.Host;
+using Sonique.Build.Tasks;
 using Sonique.Ingest.Catalog;
 using Sonique.Tests.Shared;
 
@@ -32,23 +33,23 @@ public sealed class IngestStagesTests : IDisposable
           min_seconds: 2
         """;
 
-    private string Clip(string file, string ext) => Path.Combine(_dir, ArtifactPaths.Clips, $"{file}.{ext}");
+    private string Clip(string file, string ext) => Path.Combine(_dir, DownloadTask.Video.Folder, $"{file}.{ext}");
 
     [Fact]
     public async Task Download_trims_every_sample_and_adding_one_clip_runs_that_clip_alone()
     {
         Assert.Equal(0, await RunAsync("Download", Profile(3)));
 
-        var catalog = await CatalogFile.ReadAsync(Path.Combine(_dir, ArtifactPaths.Catalog), TestContext.Current.CancellationToken);
-        Assert.Equal(["sample-0001", "sample-0002", "sample-0003"], catalog.Select(e => e.File));
+        var catalog = await CatalogFile.ReadAsync(Path.Combine(_dir, CollectTask.Catalog.Path), TestContext.Current.CancellationToken);
+        Assert.Equal(["sample-0001", "sample-0002", "sample-0003"], catalog.Select(e => e.Id.FileName));
         foreach (var entry in catalog)
         {
-            Assert.InRange(TestMedia.Duration(Clip(entry.File, "mp4")), 2.9, 3.1);
-            Assert.InRange(TestMedia.Duration(Clip(entry.File, "wav")), 2.9, 3.1);
+            Assert.InRange(TestMedia.Duration(Clip(entry.Id.FileName, "mp4")), 2.9, 3.1);
+            Assert.InRange(TestMedia.Duration(Clip(entry.Id.FileName, "wav")), 2.9, 3.1);
             Assert.True(File.Exists(Path.Combine(_dir, entry.Truth!)));
         }
 
-        var before = catalog.ToDictionary(e => e.File, e => Stamp(Clip(e.File, "mp4")));
+        var before = catalog.ToDictionary(e => e.Id.FileName, e => Stamp(Clip(e.Id.FileName, "mp4")));
 
         Assert.Equal(0, await RunAsync("Download", Profile(4)));
 
@@ -70,11 +71,11 @@ public sealed class IngestStagesTests : IDisposable
         Assert.Equal(0, await RunAsync("Download", profile));
 
         Assert.True(File.Exists(Clip("sample-0001", "wav")));
-        var catalog = await CatalogFile.ReadAsync(Path.Combine(_dir, ArtifactPaths.Catalog), TestContext.Current.CancellationToken);
-        var fine = catalog.Single(e => e.Id == "media/fine.mp4");
-        var silent = catalog.Single(e => e.Id == "media/silent.mp4");
-        Assert.True(File.Exists(Clip(fine.File, "mp4")));
-        Assert.False(File.Exists(Clip(silent.File, "mp4")));
+        var catalog = await CatalogFile.ReadAsync(Path.Combine(_dir, CollectTask.Catalog.Path), TestContext.Current.CancellationToken);
+        var fine = catalog.Single(e => e.Id.Value == "media/fine.mp4");
+        var silent = catalog.Single(e => e.Id.Value == "media/silent.mp4");
+        Assert.True(File.Exists(Clip(fine.Id.FileName, "mp4")));
+        Assert.False(File.Exists(Clip(silent.Id.FileName, "mp4")));
         var lockText = await File.ReadAllTextAsync(Path.Combine(_dir, "sonique.lock"), TestContext.Current.CancellationToken);
         Assert.Contains("no audio stream", lockText, StringComparison.Ordinal);
     }

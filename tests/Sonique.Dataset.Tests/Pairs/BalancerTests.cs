@@ -1,4 +1,5 @@
 using Sonique.Dataset.Pairs;
+using Sonique.Media.Clips;
 
 namespace Sonique.Dataset.Tests.Pairs;
 
@@ -9,14 +10,14 @@ public sealed class BalancerTests
     private static ClipPair Clip(string id, int? bpm, params string[] tags)
     {
         string[] parts = bpm is null ? tags : [.. tags, $"{bpm} BPM"];
-        return new ClipPair(id, $"scene {id}", string.Join(", ", parts), tags, bpm);
+        return new ClipPair(ClipId.Parse(id), $"scene {id}", string.Join(", ", parts), tags, bpm);
     }
 
     /// <summary><paramref name="count"/> clips named prefix0, prefix1, ... with the same tags and tempo.</summary>
     private static IEnumerable<ClipPair> Clips(string prefix, int count, int? bpm, params string[] tags) =>
         Enumerable.Range(0, count).Select(i => Clip($"{prefix}{i}", bpm, tags));
 
-    private static List<string> Ids(IEnumerable<ClipPair> pairs) => [.. pairs.Select(p => p.ClipId)];
+    private static List<string> Ids(IEnumerable<ClipPair> pairs) => [.. pairs.Select(p => p.ClipId.Value)];
 
     [Fact]
     public void Without_caps_every_clip_is_kept_in_clip_id_order()
@@ -39,7 +40,7 @@ public sealed class BalancerTests
         var result = Balancer.Apply(train, new BalanceOptions(MaxTagShare: 0.5));
 
         Assert.Equal(2, result.Dropped.Count);
-        Assert.All(result.Dropped, d => Assert.StartsWith("e", d.Pair.ClipId, StringComparison.Ordinal));
+        Assert.All(result.Dropped, d => Assert.StartsWith("e", d.Pair.ClipId.Value, StringComparison.Ordinal));
         Assert.All(result.Dropped, d => Assert.Equal("tag 'Drums' above 50% of training clips; tag 'Energetic' above 50% of training clips", d.Reason));
         Assert.Equal(8, result.Kept.Count);
         Assert.Empty(result.Unmet);
@@ -58,7 +59,7 @@ public sealed class BalancerTests
 
         Assert.Equal(2, result.Dropped.Count);
         Assert.All(result.Dropped, d => Assert.Equal("tag 'A' above 50% of training clips; tag 'B' above 50% of training clips", d.Reason));
-        Assert.All(result.Dropped, d => Assert.StartsWith("ab", d.Pair.ClipId, StringComparison.Ordinal));
+        Assert.All(result.Dropped, d => Assert.StartsWith("ab", d.Pair.ClipId.Value, StringComparison.Ordinal));
     }
 
     [Fact]

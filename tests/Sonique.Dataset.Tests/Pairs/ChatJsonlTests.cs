@@ -1,6 +1,7 @@
 using System.Text;
 using Sonique.Dataset.Pairs;
 using Sonique.Tests.Shared;
+using Sonique.Media.Clips;
 
 namespace Sonique.Dataset.Tests.Pairs;
 
@@ -72,7 +73,7 @@ public sealed class ChatJsonlTests : IDisposable
     [Fact]
     public void A_conversation_is_the_system_prompt_the_description_then_the_tags_verbatim()
     {
-        var pair = new ClipPair("c", "A beach.", "Guitar, Calm, 80 BPM", ["Guitar", "Calm"], 80);
+        var pair = new ClipPair(ClipId.Parse("c"), "A beach.", "Guitar, Calm, 80 BPM", ["Guitar", "Calm"], 80);
 
         var conversation = ChatJsonl.Conversation(pair);
 
@@ -106,7 +107,7 @@ public sealed class ChatJsonlTests : IDisposable
     public async Task What_is_written_reads_back_unchanged_for_any_utf16_text()
     {
         var random = new Random(17);
-        var pairs = Enumerable.Range(0, 200).Select(i => new ClipPair($"c{i}", RandomText(random), RandomText(random), [], null)).ToList();
+        var pairs = Enumerable.Range(0, 200).Select(i => new ClipPair(ClipId.Parse($"c{i}"), RandomText(random), RandomText(random), [], null)).ToList();
         var path = _folder.PathOf("random.jsonl");
 
         await ChatJsonl.WriteAsync(path, pairs, Ct);

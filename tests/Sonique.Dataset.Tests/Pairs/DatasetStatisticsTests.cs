@@ -1,12 +1,13 @@
 using System.Text.Json;
 using Sonique.Dataset.Pairs;
+using Sonique.Media.Clips;
 
 namespace Sonique.Dataset.Tests.Pairs;
 
 /// <summary>The statistics on a hand-made set whose every number is known, and their JSON form.</summary>
 public sealed class DatasetStatisticsTests
 {
-    private static ClipPair Clip(string id, int? bpm, params string[] tags) => new(id, "scene", "tags", tags, bpm);
+    private static ClipPair Clip(string id, int? bpm, params string[] tags) => new(ClipId.Parse(id), "scene", "tags", tags, bpm);
 
     // Tag occurrences A 4, B 2, C 1, D 1 (8 in all): p = 1/2, 1/4, 1/8, 1/8, so H = 1.75 bits exactly.
     private static readonly ClipPair C1 = Clip("c1", 95, "A", "B", "C");

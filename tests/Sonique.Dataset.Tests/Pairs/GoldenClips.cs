@@ -1,4 +1,5 @@
 using Sonique.Dataset.Pairs;
+using Sonique.Media.Clips;
 
 namespace Sonique.Dataset.Tests.Pairs;
 
@@ -24,7 +25,7 @@ internal static class GoldenClips
         + "Male Vocals, Bass Guitar, Synth Lead, 136 bpm";
 
     public static readonly ClipPair Original = new(
-        "original-example",
+        ClipId.Parse("original-example"),
         OriginalUser,
         OriginalAssistant,
         ["Piano", "Groovy Bass", "Drumming", "Live Performance", "Hip-Hop", "Rap", "Electric Guitar", "Upbeat", "Urban", "Pop", "Energetic", "Male Vocals", "Bass Guitar", "Synth Lead"],
@@ -33,19 +34,19 @@ internal static class GoldenClips
     /// <summary>In an order that is not the clip-id order, so writers have to sort.</summary>
     public static IReadOnlyList<ClipPair> All { get; } =
     [
-        new("clip-08-html", "<script>alert('x')</script> & 'single' quotes, slashes // and \\/ done {{braces}}", "Rock, Electric Guitar, 150 BPM", ["Rock", "Electric Guitar"], 150),
+        new(ClipId.Parse("clip-08-html"), "<script>alert('x')</script> & 'single' quotes, slashes // and \\/ done {{braces}}", "Rock, Electric Guitar, 150 BPM", ["Rock", "Electric Guitar"], 150),
         Original,
-        new("clip-01-quotes", "A sign reads \"EXIT\" and a path C:\\music\\video.mp4 is shown; half/quarter", "Piano, \"Soft\" Rock, 92 BPM", ["Piano", "\"Soft\" Rock"], 92),
-        new("clip-05-emoji", "A party \U0001F389 with music \U0001F3B5 and a thumbs up \U0001F44D\U0001F3FD.", "Pop, Energetic, 124 BPM", ["Pop", "Energetic"], 124),
-        new("clip-02-whitespace", "Line one.\nLine two.\r\n\tIndented\tcolumns.  Two spaces.", "Ambient, Calm, 70 BPM", ["Ambient", "Calm"], 70),
-        new("clip-06-surrogates", "lone high \ud83d here, lone low \udc80 there, reversed \udc00\ud800 end", "Glitch, Noise\udfff, 140 BPM", ["Glitch", "Noise\udfff"], 140),
-        new("clip-03-accents", "Un café près de la fenêtre, déjà vu. Ça commence à l'aube.", "Acoustic Guitar, Café Jazz, 110 BPM", ["Acoustic Guitar", "Café Jazz"], 110),
-        new("clip-09-empty", "", "", [], null),
-        new("clip-07-control", "nul\0 soh\u0001 bell\a bs\b ff\f vt\v esc\u001b us\u001f del\u007f nbsp\u00a0 ls\u2028 ps\u2029 bom\ufeff end", "Drums, 100 BPM", ["Drums"], 100),
-        new("clip-04-cjk", "城市夜景，霓虹灯闪烁。A city at night, neon lights flicker.", "Synth, 电子, 128 BPM", ["Synth", "电子"], 128),
+        new(ClipId.Parse("clip-01-quotes"), "A sign reads \"EXIT\" and a path C:\\music\\video.mp4 is shown; half/quarter", "Piano, \"Soft\" Rock, 92 BPM", ["Piano", "\"Soft\" Rock"], 92),
+        new(ClipId.Parse("clip-05-emoji"), "A party \U0001F389 with music \U0001F3B5 and a thumbs up \U0001F44D\U0001F3FD.", "Pop, Energetic, 124 BPM", ["Pop", "Energetic"], 124),
+        new(ClipId.Parse("clip-02-whitespace"), "Line one.\nLine two.\r\n\tIndented\tcolumns.  Two spaces.", "Ambient, Calm, 70 BPM", ["Ambient", "Calm"], 70),
+        new(ClipId.Parse("clip-06-surrogates"), "lone high \ud83d here, lone low \udc80 there, reversed \udc00\ud800 end", "Glitch, Noise\udfff, 140 BPM", ["Glitch", "Noise\udfff"], 140),
+        new(ClipId.Parse("clip-03-accents"), "Un café près de la fenêtre, déjà vu. Ça commence à l'aube.", "Acoustic Guitar, Café Jazz, 110 BPM", ["Acoustic Guitar", "Café Jazz"], 110),
+        new(ClipId.Parse("clip-09-empty"), "", "", [], null),
+        new(ClipId.Parse("clip-07-control"), "nul\0 soh\u0001 bell\a bs\b ff\f vt\v esc\u001b us\u001f del\u007f nbsp\u00a0 ls\u2028 ps\u2029 bom\ufeff end", "Drums, 100 BPM", ["Drums"], 100),
+        new(ClipId.Parse("clip-04-cjk"), "城市夜景，霓虹灯闪烁。A city at night, neon lights flicker.", "Synth, 电子, 128 BPM", ["Synth", "电子"], 128),
     ];
 
-    public static IReadOnlyList<ClipPair> ByClipId { get; } = [.. All.OrderBy(c => c.ClipId, StringComparer.Ordinal)];
+    public static IReadOnlyList<ClipPair> ByClipId { get; } = [.. All.OrderBy(c => c.ClipId)];
 
     public static string PathOf(string name) => Path.Combine(AppContext.BaseDirectory, "Pairs", "golden", name);
 

@@ -1,5 +1,6 @@
 using Sonique.Dataset.Pairs;
 using Sonique.Tests.Shared;
+using Sonique.Media.Clips;
 
 namespace Sonique.Dataset.Tests.Pairs;
 
@@ -14,7 +15,7 @@ public sealed class PairDatasetTests : IDisposable
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static ClipPair Clip(string id, int? bpm, params string[] tags) =>
-        new(id, $"The scene of {id}.", string.Join(", ", tags) + (bpm is null ? "" : $", {bpm} BPM"), tags, bpm);
+        new(ClipId.Parse(id), $"The scene of {id}.", string.Join(", ", tags) + (bpm is null ? "" : $", {bpm} BPM"), tags, bpm);
 
     [Fact]
     public async Task The_golden_clips_split_into_the_files_python_wrote()

@@ -1,5 +1,6 @@
 using Sonique.Ingest.Catalog;
 using Sonique.Ingest.Sources;
+using Sonique.Media.Clips;
 
 namespace Sonique.Ingest.Tests.Catalog;
 
@@ -15,9 +16,9 @@ public sealed class CatalogFileTests : IDisposable
         var ct = TestContext.Current.CancellationToken;
         CatalogEntry[] entries =
         [
-            new() { Id = "aaaaaaaaaaa", File = "aaaaaaaaaaa", Title = "A, \"quoted\"\nsecond line", Url = "https://www.youtube.com/watch?v=aaaaaaaaaaa", Source = "csv", DurationSeconds = 212.5, Channel = "Ch, 1" },
-            new() { Id = "media/x y.mp4", File = ClipFileName.For("media/x y.mp4"), Title = "=cmd|' /C calc'!A0", Url = "media/x y.mp4", Source = "folder" },
-            new() { Id = "sample-0001", File = "sample-0001", Title = "Неон 🎵", Url = "artifacts/samples/sample-0001.mp4", Source = "samples", DurationSeconds = 16, Truth = "artifacts/samples/sample-0001.json" },
+            new() { Id = ClipId.Parse("aaaaaaaaaaa"), Title = "A, \"quoted\"\nsecond line", Url = "https://www.youtube.com/watch?v=aaaaaaaaaaa", Source = "csv", DurationSeconds = 212.5, Channel = "Ch, 1" },
+            new() { Id = ClipId.Parse("media/x y.mp4"), Title = "=cmd|' /C calc'!A0", Url = "media/x y.mp4", Source = "folder" },
+            new() { Id = ClipId.Parse("sample-0001"), Title = "Неон 🎵", Url = "artifacts/samples/sample-0001.mp4", Source = "samples", DurationSeconds = 16, Truth = "artifacts/samples/sample-0001.json" },
         ];
         var path = Path.Combine(_dir, "catalog.csv");
 
@@ -35,7 +36,7 @@ public sealed class CatalogFileTests : IDisposable
         string[] titles = ["=HYPERLINK(\"http://x\")", "+1+2", "-2+3", "@SUM(A1)", "\tTabbed", "\rReturn", "'quoted'", "''", "plain - dash", "a=b"];
         var entries = titles.Select((t, i) => new CatalogEntry
         {
-            Id = $"id{i}", File = $"id{i}", Title = t, Url = $"https://youtu.be/id{i}", Source = "csv", Channel = "=" + t,
+            Id = ClipId.Parse($"id{i}"), Title = t, Url = $"https://youtu.be/id{i}", Source = "csv", Channel = "=" + t,
         }).ToList();
         var path = Path.Combine(_dir, "catalog.csv");
 
@@ -80,5 +81,17 @@ public sealed class CatalogFileTests : IDisposable
         var error = await Assert.ThrowsAsync<InvalidDataException>(() => CatalogFile.ReadAsync(path, ct));
         Assert.Contains("line 2", error.Message, StringComparison.Ordinal);
         Assert.Contains(file, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_id_that_is_no_clip_id_is_refused_naming_the_line()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var path = Path.Combine(_dir, "catalog.csv");
+        await File.WriteAllTextAsync(path, "id,file,title,url,source,duration_seconds,channel,truth\nabc,abc,t,https://example.com/a.mp4,csv,,,\n\"  \",x,t,https://example.com/b.mp4,csv,,,\n", ct);
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => CatalogFile.ReadAsync(path, ct));
+        Assert.Contains("line 3", error.Message, StringComparison.Ordinal);
+        Assert.Contains("is not a clip id", error.Message, StringComparison.Ordinal);
     }
 }

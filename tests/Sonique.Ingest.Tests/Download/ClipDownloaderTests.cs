@@ -3,6 +3,7 @@ using Sonique.Ingest.Download;
 using Sonique.Media;
 using Sonique.Paths;
 using Sonique.Tests.Shared;
+using Sonique.Media.Clips;
 
 namespace Sonique.Ingest.Tests.Download;
 
@@ -35,7 +36,7 @@ public sealed class ClipDownloaderTests : IDisposable
     });
 
     private static CatalogEntry Entry(string url) =>
-        new() { Id = url, File = ClipFileName.For(url), Title = "t", Url = url, Source = "test" };
+        new() { Id = ClipId.Parse(url), Title = "t", Url = url, Source = "test" };
 
     [Theory]
     [InlineData(TrimMode.Copy)]

@@ -32,7 +32,7 @@ public sealed class CatalogCollectorTests : IDisposable
         var result = await _collector.CollectAsync(
             [new CsvSource("a.csv"), new CsvSource("b.csv"), new FolderSource("media"), new SampleLibrarySource(7, 3, 4, "artifacts/samples")], ct);
 
-        Assert.Equal(["aaaaaaaaaaa", "bbbbbbbbbbb", "media/sub/My clip.mp4", "sample-0001", "sample-0002", "sample-0003"], result.Entries.Select(e => e.Id));
+        Assert.Equal(["aaaaaaaaaaa", "bbbbbbbbbbb", "media/sub/My clip.mp4", "sample-0001", "sample-0002", "sample-0003"], result.Entries.Select(e => e.Id.Value));
         Assert.Equal(2, result.Duplicates);
         Assert.Equal(["a.csv:4", "media/notes.txt"], result.Rejected.Select(r => r.Where));
         Assert.Contains("option", result.Rejected[0].Reason, StringComparison.Ordinal);
@@ -40,7 +40,7 @@ public sealed class CatalogCollectorTests : IDisposable
         Assert.Equal("One", result.Entries[0].Title);
         var local = result.Entries[2];
         Assert.Equal("folder", local.Source);
-        Assert.StartsWith("My_clip.", local.File, StringComparison.Ordinal);
+        Assert.StartsWith("My_clip.", local.Id.FileName, StringComparison.Ordinal);
         Assert.Equal("artifacts/samples/sample-0002.json", result.Entries[4].Truth);
         Assert.Null(result.YtDlp);
     }

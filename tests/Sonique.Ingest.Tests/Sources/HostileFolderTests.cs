@@ -76,7 +76,7 @@ public sealed class HostileFolderTests : IDisposable
         var collected = await new CatalogCollector(_workspace, new YtDlp()).CollectAsync([new FolderSource("media"), new FolderSource("linked")], ct);
 
         var expected = valid.Select(n => "media/" + n).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(expected, collected.Entries.Select(e => e.Id));
+        Assert.Equal(expected, collected.Entries.Select(e => e.Id.Value));
         var reasons = collected.Rejected.ToDictionary(r => r.Where, r => r.Reason, StringComparer.Ordinal);
         Assert.Contains("not valid UTF-8", reasons["media/caf\uFFFD.mp4"], StringComparison.Ordinal);
         Assert.Contains("audio file ('.m4a')", reasons["media/audio only.m4a"], StringComparison.Ordinal);
@@ -87,7 +87,7 @@ public sealed class HostileFolderTests : IDisposable
         Assert.Contains("media/it's \"quoted\".mp4", reasons["media/alias.mp4"], StringComparison.Ordinal);
         Assert.Contains("the folder source is a symbolic link", reasons["linked"], StringComparison.Ordinal);
         Assert.Equal(8, collected.Rejected.Count);
-        Assert.DoesNotContain(collected.Entries, e => e.Id.Contains("outside", StringComparison.Ordinal));
+        Assert.DoesNotContain(collected.Entries, e => e.Id.Value.Contains("outside", StringComparison.Ordinal));
 
         // Through the catalog file, as Download reads it.
         var catalogPath = Path.Combine(_workspaceRoot, "catalog.csv");
@@ -104,8 +104,8 @@ public sealed class HostileFolderTests : IDisposable
         var clips = Directory.CreateDirectory(Path.Combine(_workspaceRoot, "clips")).FullName;
         foreach (var entry in catalog)
         {
-            var mp4 = Path.Combine(clips, entry.File + ".mp4");
-            var wav = Path.Combine(clips, entry.File + ".wav");
+            var mp4 = Path.Combine(clips, entry.Id.FileName + ".mp4");
+            var wav = Path.Combine(clips, entry.Id.FileName + ".wav");
             await downloader.DownloadAsync(entry, _workspace.Resolve(entry.Url), mp4, wav, ct);
             Assert.InRange(TestMedia.Duration(mp4), 1.9, 2.1);
             Assert.InRange(TestMedia.Duration(wav), 1.9, 2.1);
