@@ -40,9 +40,6 @@ public static class ArtifactPaths
 
     public const string FineTune = "artifacts/finetune";
 
-    /// <summary>Every metric the trainer reported, one JSON object per line (loss curves for the report).</summary>
-    public const string FineTuneMetrics = "metrics.jsonl";
-
     /// <summary>Checkpoints kept between runs so a killed FineTune resumes; each names the run it belongs to.</summary>
     public const string FineTuneCheckpoints = "cache/finetune";
 
