@@ -1,3 +1,5 @@
+using Sonique.Files;
+
 namespace Sonique.Dataset.Pairs;
 
 /// <summary>
@@ -49,8 +51,8 @@ public static class PairDataset
         await ChatJsonl.WriteAsync(Path.Combine(folder, ValidationFile), validation, ct);
         await ChatJsonl.WriteAsync(Path.Combine(folder, TestFile), test, ct);
         var rows = all.Select(x => (x.Pair.ClipId, x.Split, droppedFor.GetValueOrDefault(x.Pair.ClipId)));
-        await AtomicFile.WriteTextAsync(Path.Combine(folder, SplitsFile), SplitsCsv.Text(rows), ct);
-        await AtomicFile.WriteTextAsync(Path.Combine(folder, StatisticsFile), statistics.ToJson(), ct);
+        await AtomicFile.WriteAllTextAsync(Path.Combine(folder, SplitsFile), SplitsCsv.Text(rows), ct);
+        await AtomicFile.WriteAllTextAsync(Path.Combine(folder, StatisticsFile), statistics.ToJson(), ct);
 
         return new PairOutcome(statistics, balance.Kept.Count, validation.Count, test.Count, balance.Dropped, balance.Unmet);
     }
