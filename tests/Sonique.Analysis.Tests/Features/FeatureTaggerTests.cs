@@ -2,6 +2,7 @@ using Sonique.Analysis.Audio;
 using Sonique.Analysis.Audio.Features;
 using Sonique.Engine;
 using Sonique.Ingest.Samples;
+using Sonique.Media.Music;
 using Sonique.Media;
 using Sonique.Tests.Shared;
 
