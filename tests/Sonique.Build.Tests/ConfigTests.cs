@@ -1,12 +1,13 @@
 using Sonique.Build.Host;
 using Sonique.Ingest.Sources;
 using Sonique.Media;
+using Sonique.Tests.Shared;
 
 namespace Sonique.Build.Tests;
 
 public sealed class ConfigTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("sonique-config-").FullName;
+    private readonly string _dir = TempFolder.Create("config-");
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 

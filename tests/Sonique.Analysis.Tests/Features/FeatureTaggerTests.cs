@@ -8,6 +8,8 @@ using Sonique.Tests.Shared;
 
 namespace Sonique.Analysis.Tests.Features;
 
+[Trait("Tier", "Tool")] // ffmpeg decodes the sample library
+[Collection(SampleMusicReaders.Name)]
 public sealed class FeatureTaggerTests(SampleMusicSet music)
 {
     private readonly FeatureTagger _tagger = new(new AudioReader(new Ffmpeg()), new FeatureTaggerOptions());

@@ -1,4 +1,5 @@
 using Sonique.Build.Host;
+using Sonique.Tests.Shared;
 using Sonique.Training;
 
 namespace Sonique.Build.Tests.Tasks;
@@ -7,7 +8,7 @@ namespace Sonique.Build.Tests.Tasks;
 [Trait("Tier", "Slow")]
 public sealed class FineTuneStageTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("sonique-finetune-").FullName;
+    private readonly string _dir = TempFolder.Create("finetune-");
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 

@@ -1,9 +1,11 @@
+using Sonique.Tests.Shared;
+
 namespace Sonique.Engine.Tests.Stages;
 
 public sealed class PathSpecTests : IDisposable
 {
     private readonly TempWorkspace _temp = new();
-    private readonly string _outside = Directory.CreateTempSubdirectory("sonique-outside-").FullName;
+    private readonly string _outside = TempFolder.Create("outside-");
 
     public void Dispose()
     {
