@@ -29,8 +29,8 @@ public sealed partial class TestTask : AsyncFrostingTask<SoniqueContext>
         {
             "full" => [],
             // The fast tier leaves out [Trait("Tier", "Slow")] (whole pipelines, training) and [Trait("Tier", "Tool")]
-            // (anything that starts an outside program: ffmpeg, yt-dlp, python, chromium, a child process, or fetches
-            // stories15M). A project whose every test is left out runs none, and zero tests is exit code 8.
+            // (anything that starts another program: ffmpeg, yt-dlp, aubio, bash, python, Chromium, a child process; or
+            // fetches stories15M). A project whose every test is left out runs none, and zero tests is exit code 8.
             "fast" => ["--", "--filter-not-trait", "Tier=Slow", "--filter-not-trait", "Tier=Tool", "--ignore-exit-code", "8"],
             _ => throw new ArgumentException($"--tier must be fast or full, not '{tier}'."),
         };
