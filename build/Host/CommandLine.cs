@@ -15,7 +15,7 @@ public static class CommandLine
         // The Benchmark target's.
         "suite", "quick",
         // The Test target's.
-        "tier",
+        "fast", "tier",
     ];
 
     private static readonly Dictionary<string, string> ShortForms = new(StringComparer.Ordinal)

@@ -9,7 +9,7 @@ using Sonique.Build.Host;
 namespace Sonique.Build.Targets;
 
 [TaskName("Test")]
-[TaskDescription("Builds and runs every test project under tests/ and prints one 'N passed, N failed' line; --tier=fast leaves out the tests that run whole pipelines or train")]
+[TaskDescription("Builds and runs every test project under tests/ and prints one 'N passed, N failed' line; --fast (or --tier=fast) runs only the tests that start no outside program, run no pipeline and train nothing")]
 public sealed partial class TestTask : AsyncFrostingTask<SoniqueContext>
 {
     public override async Task RunAsync(SoniqueContext context)
@@ -22,13 +22,16 @@ public sealed partial class TestTask : AsyncFrostingTask<SoniqueContext>
             throw new InvalidOperationException("No test projects (*.Tests.csproj) under tests/.");
         }
 
-        var tier = context.Arguments.HasArgument("tier") ? context.Arguments.GetArgument("tier") : "full";
+        var tier = context.Arguments.HasArgument("fast") && context.Arguments.GetArgument("fast") != "false"
+            ? "fast"
+            : context.Arguments.HasArgument("tier") ? context.Arguments.GetArgument("tier") : "full";
         string[] tierArguments = tier switch
         {
             "full" => [],
-            // Tests marked [Trait("Tier", "Slow")] run whole pipelines or train. A project whose every test is
-            // slow runs none in the fast tier, and zero tests is exit code 8.
-            "fast" => ["--", "--filter-not-trait", "Tier=Slow", "--ignore-exit-code", "8"],
+            // The fast tier leaves out [Trait("Tier", "Slow")] (whole pipelines, training) and [Trait("Tier", "Tool")]
+            // (anything that starts another program: ffmpeg, yt-dlp, aubio, bash, python, Chromium, a child process; or
+            // fetches stories15M). A project whose every test is left out runs none, and zero tests is exit code 8.
+            "fast" => ["--", "--filter-not-trait", "Tier=Slow", "--filter-not-trait", "Tier=Tool", "--ignore-exit-code", "8"],
             _ => throw new ArgumentException($"--tier must be fast or full, not '{tier}'."),
         };
 

@@ -2,12 +2,13 @@ using Sonique.Build.Host;
 using Sonique.Engine;
 using Sonique.Ingest.Sources;
 using Sonique.Media;
+using Sonique.Tests.Shared;
 
 namespace Sonique.Build.Tests;
 
 public sealed class ConfigTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("sonique-config-").FullName;
+    private readonly string _dir = TempFolder.Create("config-");
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 

@@ -10,7 +10,7 @@ namespace Sonique.Build.Tests;
 
 public sealed class HostTests : IDisposable
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "sonique-host-" + Guid.NewGuid().ToString("N"));
+    private readonly string _dir = TempFolder.Create("host-");
 
     public HostTests() => Directory.CreateDirectory(_dir);
 
@@ -100,6 +100,16 @@ public sealed class HostTests : IDisposable
         Assert.Equal(0, await SoniqueHost.RunAsync(["--version"]));
         Assert.Equal(0, await SoniqueHost.RunAsync(["--showdescription"]));
         Assert.All(CommandLine.KnownSwitches, known => CommandLine.Parse([$"--{known}=x"]));
+    }
+
+    [Fact]
+    public void The_test_targets_fast_switch_is_known_and_needs_no_value()
+    {
+        var parsed = CommandLine.Parse(["--target=Test", "--fast"]);
+
+        Assert.Equal(["true"], parsed["fast"]);
+        Assert.Equal(["Test"], parsed["target"]);
+        Assert.Equal(["fast"], CommandLine.Parse(["--tier=fast"])["tier"]);
     }
 
     [Fact]

@@ -1,14 +1,15 @@
 using Sonique.Engine.SyntheticPipeline;
+using Sonique.Tests.Shared;
 
 namespace Sonique.Engine.Tests;
 
-/// <summary>A real folder on disk for one test, removed afterwards.</summary>
+/// <summary>A workspace in a <see cref="TempFolder"/> for one test, removed afterwards.</summary>
 public sealed class TempWorkspace : IDisposable
 {
+    private readonly TempFolder _folder = new("workspace-");
+
     public TempWorkspace(int items = 0)
     {
-        Root = Path.Combine(Path.GetTempPath(), "sonique-test-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Root);
         Workspace = new Workspace(Root);
         if (items > 0)
         {
@@ -16,7 +17,7 @@ public sealed class TempWorkspace : IDisposable
         }
     }
 
-    public string Root { get; }
+    public string Root => _folder.Root;
 
     public Workspace Workspace { get; }
 
@@ -35,14 +36,5 @@ public sealed class TempWorkspace : IDisposable
         new(Directory.EnumerateFiles(PathOf(folder), "*", SearchOption.AllDirectories)
             .ToDictionary(f => Path.GetRelativePath(Root, f), File.ReadAllText), StringComparer.Ordinal);
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _folder.Dispose();
 }

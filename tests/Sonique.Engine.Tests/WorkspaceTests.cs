@@ -1,4 +1,5 @@
 using Sonique.Paths;
+using Sonique.Tests.Shared;
 
 namespace Sonique.Engine.Tests;
 
@@ -36,7 +37,7 @@ public sealed class WorkspaceTests
     public void A_link_is_inside_only_when_its_real_target_is_and_a_loop_is_an_error()
     {
         using var temp = new TempWorkspace();
-        var outside = Directory.CreateTempSubdirectory("sonique-outside-").FullName;
+        var outside = TempFolder.Create("outside-");
         try
         {
             temp.Write("a/file.txt", "x");

@@ -1,11 +1,12 @@
 using Sonique.Dataset.Pairs;
 using Sonique.Media.Clips;
+using Sonique.Tests.Shared;
 
 namespace Sonique.Evaluation.Tests;
 
 public sealed class TestClipTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("sonique-testclips-").FullName;
+    private readonly string _dir = TempFolder.Create("testclips-");
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 

@@ -128,7 +128,7 @@ public sealed class GgufCorruptionTests
 
     private static async Task<byte[]> Valid()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"sonique-gguf-{Guid.NewGuid():N}.gguf");
+        var path = Path.Combine(TempFolder.ProcessRoot, $"gguf-{Guid.NewGuid():N}.gguf");
         try
         {
             var writer = new GgufWriter()
@@ -146,7 +146,7 @@ public sealed class GgufCorruptionTests
 
     private static async Task<string> Save(byte[] bytes)
     {
-        var path = Path.Combine(Path.GetTempPath(), $"sonique-gguf-{Guid.NewGuid():N}.gguf");
+        var path = Path.Combine(TempFolder.ProcessRoot, $"gguf-{Guid.NewGuid():N}.gguf");
         await File.WriteAllBytesAsync(path, bytes, TestContext.Current.CancellationToken);
         return path;
     }

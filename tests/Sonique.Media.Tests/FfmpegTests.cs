@@ -4,7 +4,7 @@ namespace Sonique.Media.Tests;
 
 public sealed class FfmpegTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("sonique-ffmpeg-").FullName;
+    private readonly string _dir = TempFolder.Create("ffmpeg-");
     private readonly Ffmpeg _ffmpeg = new();
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

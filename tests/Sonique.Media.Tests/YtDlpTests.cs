@@ -4,7 +4,7 @@ namespace Sonique.Media.Tests;
 
 public sealed class YtDlpTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("sonique-ytdlp-").FullName;
+    private readonly string _dir = TempFolder.Create("ytdlp-");
     private readonly LoopbackServer _server;
     private readonly YtDlp _ytDlp = new();
 

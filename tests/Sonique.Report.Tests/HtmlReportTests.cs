@@ -12,6 +12,7 @@ public sealed class HtmlReportTests : IDisposable
 
     private static string Chromium => Environment.GetEnvironmentVariable("SONIQUE_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
 
+    [Trait("Tier", "Tool")] // headless Chromium renders the page
     [Fact]
     public async Task The_report_renders_in_Chromium_with_every_chart_drawn_and_the_key_figures_on_the_page()
     {

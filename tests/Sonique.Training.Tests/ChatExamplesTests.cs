@@ -9,6 +9,8 @@ using Sonique.Tests.Shared;
 
 namespace Sonique.Training.Tests;
 
+[Trait("Tier", "Tool")] // stories15M is fetched from npm
+[Collection(Stories15MUsers.Name)]
 public sealed class ChatExamplesTests(Stories15MModel stories) : IDisposable
 {
     private readonly TempFolder _folder = new();

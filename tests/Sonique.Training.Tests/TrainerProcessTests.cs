@@ -9,6 +9,7 @@ namespace Sonique.Training.Tests;
 
 /// <summary>The trainer as the pipeline runs it: a child process on the real worker, stories15M, real data.</summary>
 [Trait("Tier", "Slow")]
+[Collection(Stories15MUsers.Name)]
 public sealed class TrainerProcessTests(Stories15MModel stories) : IDisposable
 {
     private readonly TempFolder _folder = new();

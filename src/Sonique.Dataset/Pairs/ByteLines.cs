@@ -49,7 +49,7 @@ internal sealed class ByteLines(Stream stream)
                 Array.Resize(ref _buffer, _buffer.Length * 2);
             }
 
-            var read = await stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
+            var read = await stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken);
             if (read == 0)
             {
                 _ended = true;

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
+using Sonique.Files;
 
 namespace Sonique.Dataset.Pairs;
 
@@ -58,16 +59,16 @@ public static class ChatJsonl
         return AtomicFile.WriteAsync(path, async (stream, token) =>
         {
             var writer = new StreamWriter(stream, AtomicFile.Utf8, 65536, leaveOpen: true) { NewLine = "\n" };
-            await using (writer.ConfigureAwait(false))
+            await using (writer)
             {
                 foreach (var pair in pairs)
                 {
                     token.ThrowIfCancellationRequested();
-                    await writer.WriteAsync(Line(Conversation(pair)).AsMemory(), token).ConfigureAwait(false);
-                    await writer.WriteAsync("\n".AsMemory(), token).ConfigureAwait(false);
+                    await writer.WriteAsync(Line(Conversation(pair)).AsMemory(), token);
+                    await writer.WriteAsync("\n".AsMemory(), token);
                 }
 
-                await writer.FlushAsync(token).ConfigureAwait(false);
+                await writer.FlushAsync(token);
             }
         }, ct);
     }
@@ -86,12 +87,12 @@ public static class ChatJsonl
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 65536, useAsync: true);
-        await using (stream.ConfigureAwait(false))
+        await using (stream)
         {
             var lines = new ByteLines(stream);
             for (var number = 1; ; number++)
             {
-                var line = await lines.NextAsync(ct).ConfigureAwait(false);
+                var line = await lines.NextAsync(ct);
                 if (line is not { } bytes)
                 {
                     yield break;

@@ -1,4 +1,5 @@
 using Sonique.Media.Clips;
+using Sonique.Files;
 
 namespace Sonique.Dataset.Pairs;
 
@@ -47,12 +48,12 @@ public static class PairDataset
         var statistics = DatasetStatistics.Compute(all, balance.Kept, options.Balance, balance.Unmet);
 
         Directory.CreateDirectory(folder);
-        await ChatJsonl.WriteAsync(Path.Combine(folder, TrainFile), balance.Kept, ct).ConfigureAwait(false);
-        await ChatJsonl.WriteAsync(Path.Combine(folder, ValidationFile), validation, ct).ConfigureAwait(false);
-        await ChatJsonl.WriteAsync(Path.Combine(folder, TestFile), test, ct).ConfigureAwait(false);
+        await ChatJsonl.WriteAsync(Path.Combine(folder, TrainFile), balance.Kept, ct);
+        await ChatJsonl.WriteAsync(Path.Combine(folder, ValidationFile), validation, ct);
+        await ChatJsonl.WriteAsync(Path.Combine(folder, TestFile), test, ct);
         var rows = all.Select(x => (x.Pair.ClipId, x.Split, droppedFor.GetValueOrDefault(x.Pair.ClipId)));
-        await AtomicFile.WriteTextAsync(Path.Combine(folder, SplitsFile), SplitsCsv.Text(rows), ct).ConfigureAwait(false);
-        await AtomicFile.WriteTextAsync(Path.Combine(folder, StatisticsFile), statistics.ToJson(), ct).ConfigureAwait(false);
+        await AtomicFile.WriteAllTextAsync(Path.Combine(folder, SplitsFile), SplitsCsv.Text(rows), ct);
+        await AtomicFile.WriteAllTextAsync(Path.Combine(folder, StatisticsFile), statistics.ToJson(), ct);
 
         return new PairOutcome(statistics, balance.Kept.Count, validation.Count, test.Count, balance.Dropped, balance.Unmet);
     }

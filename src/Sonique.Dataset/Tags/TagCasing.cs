@@ -53,21 +53,12 @@ internal static class TagCasing
     }
 
     /// <summary>2 to 4 letters, all capitals (other characters such as '&' allowed): "EDM", "R&B", "DJ".</summary>
-    private static bool IsShortCapitals(string word)
-    {
-        var letters = 0;
-        foreach (var c in word)
-        {
-            if (!char.IsLetter(c))
-                continue;
-            if (!char.IsUpper(c))
-                return false;
-            letters++;
-        }
-        return letters is >= 2 and <= 4;
-    }
+    private static bool IsShortCapitals(string word) => CapitalLetters(word) is >= 2 and <= 4;
 
-    private static bool IsShouted(string text)
+    private static bool IsShouted(string text) => CapitalLetters(text) > 4;
+
+    /// <summary>How many letters the text has when every one is a capital; -1 as soon as one is not.</summary>
+    private static int CapitalLetters(string text)
     {
         var letters = 0;
         foreach (var c in text)
@@ -75,9 +66,9 @@ internal static class TagCasing
             if (!char.IsLetter(c))
                 continue;
             if (!char.IsUpper(c))
-                return false;
+                return -1;
             letters++;
         }
-        return letters > 4;
+        return letters;
     }
 }

@@ -241,24 +241,8 @@ internal static class TagText
 
     /// <summary>Whether any word (a run of letters) is an article, pronoun or auxiliary, as in "there was a
     /// little girl" or "she loved to play": the mark of a clause, not a tag.</summary>
-    public static bool HasProseWord(string text)
-    {
-        var i = 0;
-        while (i < text.Length)
-        {
-            if (!char.IsLetter(text[i]))
-            {
-                i++;
-                continue;
-            }
-            var start = i;
-            while (i < text.Length && char.IsLetter(text[i]))
-                i++;
-            if (i - start <= 7 && ProseWords.Contains(text[start..i].ToLowerInvariant()))
-                return true;
-        }
-        return false;
-    }
+    public static bool HasProseWord(string text) =>
+        TextToken.Scan(text).Any(t => t.Kind == TextTokenKind.Word && t.Text.Length <= 7 && ProseWords.Contains(t.Text));
 
     /// <summary>Whether a sentence ends inside the text: '.', '!', '?' or '…' followed by whitespace and then
     /// more words, as in "Jazz. I hope this helps!" (a final full stop alone is not a break).</summary>

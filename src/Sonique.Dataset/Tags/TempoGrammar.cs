@@ -1,9 +1,7 @@
-using System.Globalization;
-
 namespace Sonique.Dataset.Tags;
 
 /// <summary>Reads a tempo from words rather than characters, so "136BPM", "BPM: 136", "Tempo 136 BPM",
-/// "~120 bpm", "120-130 beats per minute" and "between 80 and 100 BPM" share one small grammar; a hand-written tokeniser and a matcher
+/// "~120 bpm", "120-130 beats per minute" and "between 80 and 100 BPM" share one small grammar; the shared tokeniser (<see cref="TextToken"/>) and a matcher
 /// that looks at a bounded number of tokens per start keep it linear on any input (no regex backtracking).</summary>
 internal static class TempoGrammar
 {
@@ -26,12 +24,12 @@ internal static class TempoGrammar
     /// <summary>The tempo when the whole of <paramref name="text"/> is a tempo expression, else null.</summary>
     public static int? WholeOf(string text)
     {
-        var tokens = Tokenise(text);
+        var tokens = TextToken.Scan(text).ToList();
         var start = 0;
         var end = tokens.Count;
-        while (start < end && tokens[start].Kind == TokenKind.Symbol)
+        while (start < end && tokens[start].Kind == TextTokenKind.Symbol)
             start++;
-        while (end > start && tokens[end - 1].Kind == TokenKind.Symbol)
+        while (end > start && tokens[end - 1].Kind == TextTokenKind.Symbol)
             end--;
         return Match(tokens, start, end, whole: true, out var stop) is { } bpm && stop == end ? bpm : null;
     }
@@ -40,7 +38,7 @@ internal static class TempoGrammar
     /// "\"bpm\": 128"), else null; a bare number never counts.</summary>
     public static int? FirstIn(string text)
     {
-        var tokens = Tokenise(text);
+        var tokens = TextToken.Scan(text).ToList();
         for (var i = 0; i < tokens.Count; i++)
         {
             if (Match(tokens, i, tokens.Count, whole: false, out _) is { } bpm)
@@ -49,7 +47,7 @@ internal static class TempoGrammar
         return null;
     }
 
-    private static int? Match(List<Token> t, int i, int end, bool whole, out int stop)
+    private static int? Match(List<TextToken> t, int i, int end, bool whole, out int stop)
     {
         stop = i;
         var keyed = false;
@@ -68,13 +66,13 @@ internal static class TempoGrammar
                 i++;
         }
 
-        if (i >= end || t[i].Kind != TokenKind.Number)
+        if (i >= end || t[i].Kind != TextTokenKind.Number)
             return null;
         var low = t[i].Value;
         var high = low;
         i++;
         var between = i >= 2 && t[i - 2].Is("between");
-        if (i + 1 < end && (t[i].IsSymbolIn(RangeSymbols) || t[i].Is("to") || (between && t[i].Is("and"))) && t[i + 1].Kind == TokenKind.Number)
+        if (i + 1 < end && (t[i].IsSymbolIn(RangeSymbols) || t[i].Is("to") || (between && t[i].Is("and"))) && t[i + 1].Kind == TextTokenKind.Number)
         {
             high = t[i + 1].Value;
             i += 2;
@@ -85,7 +83,7 @@ internal static class TempoGrammar
         {
             // Without a unit only a "tempo"/"bpm" key makes a number a tempo; in running text the number must also
             // end the phrase ("tempo in the 80s" is a decade, not 80 BPM).
-            if (!keyed || !whole && i < end && t[i].Kind != TokenKind.Symbol)
+            if (!keyed || !whole && i < end && t[i].Kind != TextTokenKind.Symbol)
                 return null;
         }
         i += unit;
@@ -99,7 +97,7 @@ internal static class TempoGrammar
     private static bool InRange(double bpm) => bpm >= MinBpm && bpm <= MaxBpm;
 
     /// <summary>How many tokens the unit at <paramref name="i"/> takes: "bpm", "beats per minute", "beats/min"; 0 if none.</summary>
-    private static int UnitLength(List<Token> t, int i, int end)
+    private static int UnitLength(List<TextToken> t, int i, int end)
     {
         if (i >= end)
             return 0;
@@ -110,63 +108,5 @@ internal static class TempoGrammar
         if (i + 2 < end && (t[i + 1].Is("per") || t[i + 1].Is('/')) && (t[i + 2].Is("minute") || t[i + 2].Is("min")))
             return 3;
         return 0;
-    }
-
-    private enum TokenKind { Number, Word, Symbol }
-
-    private readonly record struct Token(TokenKind Kind, string Text, double Value)
-    {
-        public bool Is(string word) => Kind == TokenKind.Word && string.Equals(Text, word, StringComparison.Ordinal);
-
-        public bool Is(char symbol) => Kind == TokenKind.Symbol && Text[0] == symbol;
-
-        public bool IsWordIn(HashSet<string> words) => Kind == TokenKind.Word && words.Contains(Text);
-
-        public bool IsSymbolIn(string symbols) => Kind == TokenKind.Symbol && symbols.Contains(Text[0], StringComparison.Ordinal);
-    }
-
-    /// <summary>Numbers (ASCII digits, an optional decimal part), words (runs of letters, lower-cased) and single
-    /// other characters; whitespace separates and is dropped.</summary>
-    private static List<Token> Tokenise(string text)
-    {
-        var tokens = new List<Token>();
-        var i = 0;
-        while (i < text.Length)
-        {
-            var c = text[i];
-            if (char.IsWhiteSpace(c))
-            {
-                i++;
-            }
-            else if (char.IsAsciiDigit(c))
-            {
-                var start = i;
-                while (i < text.Length && char.IsAsciiDigit(text[i]))
-                    i++;
-                var integerDigits = i - start;
-                if (i + 1 < text.Length && text[i] == '.' && char.IsAsciiDigit(text[i + 1]))
-                {
-                    i++;
-                    while (i < text.Length && char.IsAsciiDigit(text[i]))
-                        i++;
-                }
-                var number = text[start..i];
-                var value = integerDigits > 6 ? double.PositiveInfinity : double.Parse(number.Length > 16 ? number[..16] : number, CultureInfo.InvariantCulture);
-                tokens.Add(new Token(TokenKind.Number, number, value));
-            }
-            else if (char.IsLetter(c))
-            {
-                var start = i;
-                while (i < text.Length && char.IsLetter(text[i]))
-                    i++;
-                tokens.Add(new Token(TokenKind.Word, text[start..i].ToLowerInvariant(), 0));
-            }
-            else
-            {
-                tokens.Add(new Token(TokenKind.Symbol, text[i].ToString(), 0));
-                i++;
-            }
-        }
-        return tokens;
     }
 }

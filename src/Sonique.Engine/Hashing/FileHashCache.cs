@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Sonique.Files;
 
 namespace Sonique.Engine.Hashing;
 

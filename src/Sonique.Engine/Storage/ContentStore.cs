@@ -1,4 +1,5 @@
 using Sonique.Engine.Hashing;
+using Sonique.Files;
 
 namespace Sonique.Engine;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Sonique.Files;
 
 namespace Sonique.Engine;
 

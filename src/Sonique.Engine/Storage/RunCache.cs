@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Sonique.Engine.Hashing;
+using Sonique.Files;
 
 namespace Sonique.Engine;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Sonique.Files;
 
 namespace Sonique.Engine;
 

@@ -1,3 +1,5 @@
+using Sonique.Media.Music;
+
 namespace Sonique.Ingest.Samples;
 
 /// <summary>The chord of each bar: I-V-vi-IV in major, i-VI-III-VII in minor, and the tonic again on the last bar.</summary>

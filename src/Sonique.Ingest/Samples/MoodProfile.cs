@@ -1,3 +1,5 @@
+using Sonique.Media.Music;
+
 namespace Sonique.Ingest.Samples;
 
 /// <summary>One row of <see cref="MoodRule"/>: everything a mood fixes about how a clip looks and sounds.</summary>

@@ -1,3 +1,5 @@
+using Sonique.Media.Music;
+
 namespace Sonique.Ingest.Samples;
 
 /// <summary>

@@ -53,7 +53,7 @@ public sealed record SampleTruth
             Genre = profile.Genre,
             TempoBpm = clip.TempoBpm,
             Key = clip.Key.RootName,
-            Mode = clip.Key.Mode == Samples.Mode.Major ? "major" : "minor",
+            Mode = clip.Key.Mode == Media.Music.Mode.Major ? "major" : "minor",
             Instruments = profile.Instruments,
             Colours = [.. clip.Colours.Select(c => c.Name)],
             Brightness = profile.Brightness,

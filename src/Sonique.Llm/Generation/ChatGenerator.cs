@@ -16,26 +16,20 @@ namespace Sonique.Llm.Generation;
 public sealed class ChatGenerator : IDisposable
 {
     private readonly ChatGeneratorOptions _options;
-    private readonly LLamaWeights _model;
-    private readonly LLamaContext _context;
-    private readonly LoraAdapter? _adapter;
-    private readonly SemaphoreSlim _native = new(1, 1);
+    private readonly LlamaSession _session;
     private readonly List<LLamaToken> _cached = [];
-    private bool _disposed;
 
-    private ChatGenerator(ChatGeneratorOptions options, LLamaWeights model, LLamaContext context, LoraAdapter? adapter, ChatFormat format)
+    private ChatGenerator(ChatGeneratorOptions options, LlamaSession session, ChatFormat format)
     {
         _options = options;
-        _model = model;
-        _context = context;
-        _adapter = adapter;
+        _session = session;
         Format = format;
     }
 
     public ChatFormat Format { get; }
 
     /// <summary>The positions a prompt and its answer may take together.</summary>
-    public int ContextSize => (int)_context.NativeHandle.ContextSize;
+    public int ContextSize => (int)_session.Context.NativeHandle.ContextSize;
 
     /// <summary>Checks the files before native code sees them (llama.cpp only says "failed to load"), then loads.</summary>
     public static async Task<ChatGenerator> LoadAsync(ChatGeneratorOptions options, CancellationToken cancellationToken)
@@ -60,36 +54,31 @@ public sealed class ChatGenerator : IDisposable
             FlashAttention = options.FlashAttention,
         };
 
-        LLamaWeights? model = null;
-        LLamaContext? context = null;
+        var session = await LlamaSession.LoadAsync(parameters, $"Loading the model '{modelPath}' failed", (message, cause) => new LlmLoadException(message, cause), cancellationToken);
         try
         {
-            model = await Native($"Loading the model '{modelPath}' failed", () => LLamaWeights.LoadFromFileAsync(parameters, cancellationToken));
-            var loaded = model;
-            context = await Native($"Creating a context for '{modelPath}' failed", () => Task.FromResult(loaded.CreateContext(parameters)));
-            LoraAdapter? adapter = null;
+            await session.CreateContextAsync(parameters, $"Creating a context for '{modelPath}' failed");
             if (adapterPath is not null)
             {
-                adapter = await Native($"Loading the LoRA adapter '{adapterPath}' onto '{modelPath}' failed", () => Task.FromResult(loaded.NativeHandle.LoadLoraFromFile(adapterPath)));
-                context.NativeHandle.SetLoraAdapters([(adapter, options.AdapterScale)]);
+                var adapter = await session.LoadOntoAsync($"Loading the LoRA adapter '{adapterPath}' onto '{modelPath}' failed", model => Task.FromResult(model.NativeHandle.LoadLoraFromFile(adapterPath)));
+                session.Context.NativeHandle.SetLoraAdapters([(adapter, options.AdapterScale)]);
             }
 
             ChatFormat format;
             try
             {
-                format = ChatFormat.For(options.Template, model);
+                format = ChatFormat.For(options.Template, session.Model);
             }
             catch (ArgumentException e)
             {
                 throw new LlmLoadException($"The chat template for '{modelPath}': {e.Message}", e);
             }
 
-            return new ChatGenerator(options, model, context, adapter, format);
+            return new ChatGenerator(options, session, format);
         }
         catch
         {
-            context?.Dispose();
-            model?.Dispose();
+            session.Dispose();
             throw;
         }
     }
@@ -97,60 +86,20 @@ public sealed class ChatGenerator : IDisposable
     /// <summary>The assistant's answer to <paramref name="conversation"/> (system and user turns).</summary>
     public async Task<GeneratedAnswer> AnswerAsync(IReadOnlyList<ChatMessage> conversation, CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        _session.ThrowIfDisposed();
         var prompt = Format.Render(conversation, addAssistant: true);
-        await _native.WaitAsync(cancellationToken);
-        try
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            return await Task.Run(() => Answer(prompt, cancellationToken), cancellationToken);
-        }
-        finally
-        {
-            _native.Release();
-        }
+        return await _session.RunAsync(() => Answer(prompt, cancellationToken), cancellationToken);
     }
 
     /// <summary>Greedily continues plain text, with no chat template: what a base model "knows".</summary>
-    public async Task<GeneratedAnswer> ContinueAsync(string text, CancellationToken cancellationToken)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        await _native.WaitAsync(cancellationToken);
-        try
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            return await Task.Run(() => Answer(text, cancellationToken, stops: []), cancellationToken);
-        }
-        finally
-        {
-            _native.Release();
-        }
-    }
+    public Task<GeneratedAnswer> ContinueAsync(string text, CancellationToken cancellationToken) =>
+        _session.RunAsync(() => Answer(text, cancellationToken, stops: []), cancellationToken);
 
     /// <summary>The prompt's tokens, as the model will see them.</summary>
-    public IReadOnlyList<LLamaToken> Tokenize(string prompt) => PromptTokens.Of(_model, prompt);
+    public IReadOnlyList<LLamaToken> Tokenize(string prompt) => PromptTokens.Of(_session.Model, prompt);
 
-    public void Dispose()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _native.Wait();
-        try
-        {
-            _disposed = true;
-            _context.Dispose();
-            _model.Dispose();
-        }
-        finally
-        {
-            _native.Release();
-        }
-
-        _native.Dispose();
-    }
+    /// <summary>Waits for an answer in progress: the native weights must outlive it.</summary>
+    public void Dispose() => _session.Dispose();
 
     private GeneratedAnswer Answer(string prompt, CancellationToken cancellationToken, IReadOnlyList<string>? stops = null)
     {
@@ -165,17 +114,17 @@ public sealed class ChatGenerator : IDisposable
         }
 
         var past = Prefill(tokens, cancellationToken);
-        var handle = _context.NativeHandle;
+        var handle = _session.Context.NativeHandle;
         using var sampler = SafeLLamaSamplerChainHandle.Create(LLamaSamplerChainParams.Default());
         sampler.AddGreedySampler();
-        var decoder = new StreamingTokenDecoder(_context);
+        var decoder = new StreamingTokenDecoder(_session.Context);
         var text = new System.Text.StringBuilder();
         var batch = new LLamaBatch();
         for (var generated = 0; generated < _options.MaxTokens; generated++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var token = sampler.Sample(handle, -1);
-            if (token.IsEndOfGeneration(_context.Vocab))
+            if (token.IsEndOfGeneration(_session.Context.Vocab))
             {
                 return Done(text.ToString(), AnswerEnd.EndToken, generated);
             }
@@ -213,7 +162,7 @@ public sealed class ChatGenerator : IDisposable
     /// last token is evaluated again, for its logits). Returns the next free position.</summary>
     private int Prefill(IReadOnlyList<LLamaToken> tokens, CancellationToken cancellationToken)
     {
-        var handle = _context.NativeHandle;
+        var handle = _session.Context.NativeHandle;
         var shared = 0;
         while (shared < _cached.Count && shared < tokens.Count - 1 && _cached[shared] == tokens[shared])
         {
@@ -292,19 +241,6 @@ public sealed class ChatGenerator : IDisposable
             throw new LlmLoadException(expectAdapter
                 ? $"The LoRA adapter '{path}' is not an adapter: its GGUF header has no general.type \"adapter\" (is it a whole model?)."
                 : $"The model '{path}' is a LoRA adapter (general.type \"adapter\"): give it as the adapter, with its base model as the model.");
-        }
-    }
-
-    private static async Task<T> Native<T>(string failure, Func<Task<T>> load)
-    {
-        try
-        {
-            return await load();
-        }
-        catch (Exception e) when (e is not OperationCanceledException and not LlmLoadException)
-        {
-            // llama.cpp gives its reason only in its log (standard error), not to the caller.
-            throw new LlmLoadException($"{failure}: {e.GetBaseException().Message}; llama.cpp's log above says why.", e);
         }
     }
 }

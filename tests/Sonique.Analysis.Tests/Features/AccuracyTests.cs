@@ -6,6 +6,8 @@ namespace Sonique.Analysis.Tests.Features;
 
 /// <summary>The bars of the analysis issue, on the whole default sample library: tempo within 2% (half and
 /// double time are misses) for at least 95% of clips, key and mode for at least 90%.</summary>
+[Collection(SampleMusicReaders.Name)]
+[Trait("Tier", "Slow")] // measures all 200 sample clips, twice
 public sealed class AccuracyTests(SampleMusicSet music)
 {
     private readonly AudioReader _reader = new(new Ffmpeg());

@@ -9,6 +9,8 @@ namespace Sonique.Analysis.Tests.Features;
 
 /// <summary>Debian's `aubio tempo` on the same clips as ours, reported side by side (bench/RESULTS.md keeps the
 /// numbers). The bar is ours; aubio is the reference a user would reach for.</summary>
+[Trait("Tier", "Tool")] // ffmpeg decodes the sample library and aubio measures it
+[Collection(SampleMusicReaders.Name)]
 public sealed class AubioComparisonTests(SampleMusicSet music)
 {
     [Fact]

@@ -6,6 +6,7 @@ namespace Sonique.Analysis.Tests.Features;
 
 public sealed class AudioReaderTests
 {
+    [Trait("Tier", "Tool")] // ffmpeg writes and decodes the reference
     [Fact]
     public async Task A_pcm_wav_read_directly_matches_ffmpegs_own_decoding_halved_in_rate_by_averaging()
     {

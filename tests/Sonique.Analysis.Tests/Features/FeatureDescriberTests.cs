@@ -6,6 +6,8 @@ using Sonique.Tests.Shared;
 
 namespace Sonique.Analysis.Tests.Features;
 
+[Trait("Tier", "Tool")] // ffmpeg writes and decodes the sample videos
+[Collection(SampleVideoReaders.Name)]
 public sealed class FeatureDescriberTests(SampleVideoSet videos)
 {
     private static readonly StrongBox<Task<List<(SampleClip Clip, string Text)>>?> Described = new();

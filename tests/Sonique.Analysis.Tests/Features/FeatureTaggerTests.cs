@@ -1,11 +1,14 @@
 using Sonique.Analysis.Audio;
 using Sonique.Analysis.Audio.Features;
 using Sonique.Ingest.Samples;
+using Sonique.Media.Music;
 using Sonique.Media;
 using Sonique.Tests.Shared;
 
 namespace Sonique.Analysis.Tests.Features;
 
+[Trait("Tier", "Tool")] // ffmpeg decodes the sample library
+[Collection(SampleMusicReaders.Name)]
 public sealed class FeatureTaggerTests(SampleMusicSet music)
 {
     private readonly FeatureTagger _tagger = new(new AudioReader(new Ffmpeg()), new FeatureTaggerOptions());

@@ -3,6 +3,7 @@ using Sonique.Analysis.Audio;
 using Sonique.Analysis.Audio.Features;
 using Sonique.Analysis.Audio.Onnx;
 using Sonique.Media;
+using Sonique.Tests.Shared;
 
 namespace Sonique.Analysis.Tests.Onnx;
 
@@ -11,11 +12,12 @@ namespace Sonique.Analysis.Tests.Onnx;
 /// 96 Slaney bands up to 8 kHz, bands 0-31 lie below about 1 kHz, 32-63 below about 2.9 kHz and 64-95 above,
 /// so a 300 Hz tone is the "low tone" class, 2 kHz the "mid tone" and 5 kHz the "high tone".
 /// </summary>
+[Trait("Tier", "Tool")] // ffmpeg resamples the tones to the model's rate
 public sealed class OnnxTaggerTests : IDisposable
 {
     private static readonly string[] ToneLabels = ["low tone", "mid tone", "high tone"];
 
-    private readonly string _dir = Directory.CreateTempSubdirectory("sonique-onnx-").FullName;
+    private readonly string _dir = TempFolder.Create("onnx-");
     private readonly AudioReader _reader = new(new Ffmpeg());
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

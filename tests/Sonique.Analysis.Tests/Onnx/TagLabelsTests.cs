@@ -1,10 +1,11 @@
 using Sonique.Analysis.Audio.Onnx;
+using Sonique.Tests.Shared;
 
 namespace Sonique.Analysis.Tests.Onnx;
 
 public sealed class TagLabelsTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("sonique-labels-").FullName;
+    private readonly string _dir = TempFolder.Create("labels-");
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 

@@ -5,11 +5,12 @@ using Sonique.Tests.Shared;
 
 namespace Sonique.Analysis.Tests.Vlm;
 
+[Trait("Tier", "Tool")] // ffmpeg writes and decodes the clips
 public sealed class UniformFrameSamplerTests : IDisposable
 {
     private const double Seconds = 8;
 
-    private readonly string _dir = Directory.CreateTempSubdirectory("sonique-frames-").FullName;
+    private readonly string _dir = TempFolder.Create("frames-");
     private readonly UniformFrameSampler _sampler = new(new Ffmpeg());
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

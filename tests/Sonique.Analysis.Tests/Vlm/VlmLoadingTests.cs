@@ -1,5 +1,6 @@
 using Sonique.Analysis.Video.Vlm;
 using Sonique.Media;
+using Sonique.Tests.Shared;
 
 namespace Sonique.Analysis.Tests.Vlm;
 
@@ -10,7 +11,7 @@ namespace Sonique.Analysis.Tests.Vlm;
 /// </summary>
 public sealed class VlmLoadingTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("sonique-vlm-").FullName;
+    private readonly string _dir = TempFolder.Create("vlm-");
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 

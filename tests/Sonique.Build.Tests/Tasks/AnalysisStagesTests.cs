@@ -7,11 +7,12 @@ using Sonique.Media.Clips;
 namespace Sonique.Build.Tests.Tasks;
 
 /// <summary>DescribeVideo and TagAudio through the real host, on a small sample library and the real tools.</summary>
+[Trait("Tier", "Tool")] // stages run on clips ffmpeg writes
 public sealed class AnalysisStagesTests : IDisposable
 {
     private static readonly string[] Samples = ["sample-0001", "sample-0002", "sample-0003"];
 
-    private readonly string _dir = Directory.CreateTempSubdirectory("sonique-analysis-").FullName;
+    private readonly string _dir = TempFolder.Create("analysis-");
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 

@@ -1,5 +1,6 @@
 using Sonique.Build.Host;
 using Sonique.Build.Tasks;
+using Sonique.Tests.Shared;
 using Sonique.Training;
 
 namespace Sonique.Build.Tests.Tasks;
@@ -8,7 +9,7 @@ namespace Sonique.Build.Tests.Tasks;
 [Trait("Tier", "Slow")]
 public sealed class FineTuneStageTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("sonique-finetune-").FullName;
+    private readonly string _dir = TempFolder.Create("finetune-");
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 

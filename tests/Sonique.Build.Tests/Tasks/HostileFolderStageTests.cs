@@ -6,6 +6,7 @@ using Sonique.Tests.Shared;
 namespace Sonique.Build.Tests.Tasks;
 
 /// <summary>A folder source with hostile names and links out, through the real host's Collect and Download.</summary>
+[Trait("Tier", "Tool")] // stages run on clips ffmpeg writes
 public sealed class HostileFolderStageTests : IDisposable
 {
     private readonly TempFolder _temp = new();

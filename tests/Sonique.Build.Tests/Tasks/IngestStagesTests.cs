@@ -6,9 +6,10 @@ using Sonique.Tests.Shared;
 namespace Sonique.Build.Tests.Tasks;
 
 /// <summary>The ingest stages through the real host, on a small sample library and the real tools.</summary>
+[Trait("Tier", "Tool")] // stages run ffmpeg, ffprobe and yt-dlp
 public sealed class IngestStagesTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("sonique-ingest-").FullName;
+    private readonly string _dir = TempFolder.Create("ingest-");
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 

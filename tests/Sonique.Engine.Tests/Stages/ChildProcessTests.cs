@@ -3,6 +3,7 @@ using System.Diagnostics;
 namespace Sonique.Engine.Tests.Stages;
 
 /// <summary>The synthetic pipeline run as a real child process, to kill it and to race it.</summary>
+[Trait("Tier", "Tool")] // the synthetic pipeline runs as a child process
 public sealed class ChildProcessTests : IDisposable
 {
     private readonly TempWorkspace _ws = new(items: 20);

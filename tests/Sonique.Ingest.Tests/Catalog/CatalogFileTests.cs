@@ -1,12 +1,13 @@
 using Sonique.Ingest.Catalog;
 using Sonique.Ingest.Sources;
 using Sonique.Media.Clips;
+using Sonique.Tests.Shared;
 
 namespace Sonique.Ingest.Tests.Catalog;
 
 public sealed class CatalogFileTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("sonique-catalog-").FullName;
+    private readonly string _dir = TempFolder.Create("catalog-");
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 

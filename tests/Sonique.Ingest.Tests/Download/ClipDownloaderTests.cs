@@ -7,9 +7,10 @@ using Sonique.Media.Clips;
 
 namespace Sonique.Ingest.Tests.Download;
 
+[Trait("Tier", "Tool")] // ffmpeg, ffprobe and yt-dlp
 public sealed class ClipDownloaderTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("sonique-download-").FullName;
+    private readonly string _dir = TempFolder.Create("download-");
     private readonly string _site;
     private readonly LoopbackServer _server;
 

@@ -6,6 +6,7 @@ using Sonique.Tests.Shared;
 
 namespace Sonique.Ingest.Tests.Samples;
 
+[Trait("Tier", "Tool")] // ffmpeg writes the clips, ffprobe reads them
 public sealed class SampleClipWriterTests
 {
     private const double Seconds = 4;

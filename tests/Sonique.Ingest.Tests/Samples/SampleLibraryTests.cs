@@ -1,4 +1,5 @@
 using Sonique.Ingest.Samples;
+using Sonique.Media.Music;
 
 namespace Sonique.Ingest.Tests.Samples;
 

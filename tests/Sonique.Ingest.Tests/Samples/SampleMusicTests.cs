@@ -1,4 +1,5 @@
 using Sonique.Ingest.Samples;
+using Sonique.Media.Music;
 using Sonique.Tests.Shared;
 
 namespace Sonique.Ingest.Tests.Samples;

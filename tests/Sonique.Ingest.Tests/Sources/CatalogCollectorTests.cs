@@ -7,7 +7,7 @@ namespace Sonique.Ingest.Tests.Sources;
 
 public sealed class CatalogCollectorTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("sonique-collect-").FullName;
+    private readonly string _dir = TempFolder.Create("collect-");
     private readonly WorkspaceFolder _workspace;
     private readonly CatalogCollector _collector;
 
@@ -57,6 +57,7 @@ public sealed class CatalogCollectorTests : IDisposable
             () => _collector.CollectAsync([new FolderSource("media/../..")], TestContext.Current.CancellationToken));
     }
 
+    [Trait("Tier", "Tool")] // yt-dlp lists the feed
     [Fact]
     public async Task A_playlist_is_listed_through_yt_dlp_with_what_the_source_knows()
     {
@@ -81,6 +82,7 @@ public sealed class CatalogCollectorTests : IDisposable
         Assert.NotNull(result.YtDlp);
     }
 
+    [Trait("Tier", "Tool")] // yt-dlp tries the listing
     [Fact]
     public async Task A_listing_that_fails_names_the_source()
     {

@@ -12,6 +12,7 @@ namespace Sonique.Ingest.Tests.Sources;
 /// links out of the workspace, run through Collect and Download with the real ffmpeg: every valid clip is
 /// trimmed, every other file is rejected naming it, and nothing outside the workspace changes.
 /// </summary>
+[Trait("Tier", "Tool")] // ffmpeg writes the clips
 public sealed class HostileFolderTests : IDisposable
 {
     private readonly TempFolder _temp = new();

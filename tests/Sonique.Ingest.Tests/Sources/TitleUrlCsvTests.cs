@@ -1,10 +1,11 @@
 using Sonique.Ingest.Sources;
+using Sonique.Tests.Shared;
 
 namespace Sonique.Ingest.Tests.Sources;
 
 public sealed class TitleUrlCsvTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("sonique-csv-").FullName;
+    private readonly string _dir = TempFolder.Create("csv-");
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 

@@ -3,6 +3,8 @@ using Sonique.Llm.Generation;
 
 namespace Sonique.Llm.Tests.BaseModels;
 
+[Trait("Tier", "Tool")] // stories15M is fetched from npm
+[Collection(Stories15MUsers.Name)]
 public sealed class Stories15MTests(Stories15MModel stories)
 {
     /// <summary>The golden test: llama2.c's stories15M continues this prompt with exactly this text (greedy).</summary>

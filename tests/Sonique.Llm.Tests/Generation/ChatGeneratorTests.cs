@@ -5,6 +5,8 @@ using Sonique.Tests.Shared;
 
 namespace Sonique.Llm.Tests.Generation;
 
+[Trait("Tier", "Tool")] // stories15M is fetched from npm
+[Collection(Stories15MUsers.Name)]
 public sealed class ChatGeneratorTests(Stories15MModel stories)
 {
     private static readonly ChatMessage[] Conversation =

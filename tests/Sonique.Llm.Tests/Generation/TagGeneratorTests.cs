@@ -4,6 +4,8 @@ using Sonique.Llm.Generation;
 
 namespace Sonique.Llm.Tests.Generation;
 
+[Trait("Tier", "Tool")] // stories15M is fetched from npm
+[Collection(Stories15MUsers.Name)]
 public sealed class TagGeneratorTests(Stories15MModel stories)
 {
     private const string Scene = "A softly lit scene in vivid deep blue and gold. Movement within shots is steady. The pace is moderate: 4 cuts in 16 seconds.";

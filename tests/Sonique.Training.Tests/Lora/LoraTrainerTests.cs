@@ -3,6 +3,7 @@ using Sonique.Training.Lora;
 
 namespace Sonique.Training.Tests.Lora;
 
+[Trait("Tier", "Slow")] // each test trains a model
 public sealed class LoraTrainerTests : IDisposable
 {
     private readonly TempFolder _folder = new();

@@ -10,6 +10,8 @@ using Sonique.Training.Lora;
 
 namespace Sonique.Training.Tests.Lora;
 
+[Trait("Tier", "Tool")] // stories15M is fetched from npm
+[Collection(Stories15MUsers.Name)]
 public sealed class LoraTrainingGraphTests(Stories15MModel stories) : IDisposable
 {
     private readonly TempFolder _folder = new();

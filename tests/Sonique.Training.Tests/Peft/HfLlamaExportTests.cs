@@ -6,6 +6,8 @@ using Sonique.Training.Peft;
 
 namespace Sonique.Training.Tests.Peft;
 
+[Trait("Tier", "Tool")] // stories15M is fetched from npm
+[Collection(Stories15MUsers.Name)]
 public sealed class HfLlamaExportTests(Stories15MModel stories) : IDisposable
 {
     private readonly TempFolder _folder = new();

@@ -12,6 +12,8 @@ using Sonique.Training.Peft;
 
 namespace Sonique.Training.Tests.Peft;
 
+[Trait("Tier", "Tool")] // stories15M is fetched from npm; python runs the peft trainer
+[Collection(Stories15MUsers.Name)]
 public sealed class PeftAdapterGgufTests(Stories15MModel stories) : IDisposable
 {
     private readonly TempFolder _folder = new();

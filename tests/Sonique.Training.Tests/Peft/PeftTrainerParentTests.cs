@@ -6,6 +6,7 @@ namespace Sonique.Training.Tests.Peft;
 
 /// <summary>sonique_peft.py as PeftRunner starts it: it ends when the pipe its parent holds on its standard input ends,
 /// as the kernel ends it when the parent dies.</summary>
+[Trait("Tier", "Tool")] // python runs the peft trainer
 public sealed class PeftTrainerParentTests : IDisposable
 {
     private readonly TempFolder _folder = new();

@@ -1,3 +1,5 @@
+using Sonique.Media.Music;
+
 namespace Sonique.Analysis.Audio.Features;
 
 /// <summary>
@@ -13,7 +15,7 @@ public static class KeyEstimator
     private static readonly double[] MajorProfile = [6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88];
     private static readonly double[] MinorProfile = [6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17];
 
-    public static MusicKey Estimate(MonoAudio audio) => Estimate(Chroma(Spectrogram.Of(audio, FrameSize, FrameSize / 2)));
+    public static MusicalKey Estimate(MonoAudio audio) => Fit(Chroma(Spectrogram.Of(audio, FrameSize, FrameSize / 2))).Key;
 
     /// <summary>Energy per pitch class (0 = C), summed over frames.</summary>
     public static double[] Chroma(Spectrogram spectrogram) => Chroma(spectrogram, 0, spectrogram.Frames.Length);
@@ -42,9 +44,10 @@ public static class KeyEstimator
         return chroma;
     }
 
-    public static MusicKey Estimate(double[] chroma)
+    /// <summary>The key whose profile the chroma correlates with best, and that correlation (-1..1): how well it fits.</summary>
+    public static (MusicalKey Key, double Strength) Fit(double[] chroma)
     {
-        var best = new MusicKey(0, false, double.NegativeInfinity);
+        var best = (Key: new MusicalKey(0, Mode.Major), Strength: double.NegativeInfinity);
         for (var tonic = 0; tonic < 12; tonic++)
         {
             foreach (var minor in (ReadOnlySpan<bool>)[false, true])
@@ -53,12 +56,12 @@ public static class KeyEstimator
                 var score = Correlation(chroma, profile, tonic);
                 if (score > best.Strength)
                 {
-                    best = new MusicKey(tonic, minor, score);
+                    best = (new MusicalKey(tonic, minor ? Mode.Minor : Mode.Major), score);
                 }
             }
         }
 
-        return double.IsNaN(best.Strength) || double.IsNegativeInfinity(best.Strength) ? new MusicKey(0, false, 0) : best;
+        return double.IsNaN(best.Strength) || double.IsNegativeInfinity(best.Strength) ? (new MusicalKey(0, Mode.Major), 0) : best;
     }
 
     private static double Correlation(double[] chroma, double[] profile, int tonic)

@@ -20,10 +20,12 @@ public static class SoundAnalyser
         var envelope = OnsetEnvelope.Of(fine);
 
         var (first, last) = Frames(coarse, 0, audio.Seconds);
+        var (key, keyStrength) = KeyEstimator.Fit(KeyEstimator.Chroma(coarse, first, last));
         var track = Measure(audio, fine, envelope, 0, audio.Seconds) with
         {
             TempoBpm = TempoEstimator.EstimateBpm(envelope, fine.HopSeconds),
-            Key = KeyEstimator.Estimate(KeyEstimator.Chroma(coarse, first, last)),
+            Key = key,
+            KeyStrength = keyStrength,
         };
 
         // A chunk keeps the track's tempo and key: ten seconds hold too few beats and chords to overrule them.
@@ -32,7 +34,7 @@ public static class SoundAnalyser
         foreach (var chunk in audio.Chunks(chunkSeconds))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            chunks.Add(Measure(chunk, fine, envelope, start, chunk.Seconds) with { TempoBpm = track.TempoBpm, Key = track.Key });
+            chunks.Add(Measure(chunk, fine, envelope, start, chunk.Seconds) with { TempoBpm = track.TempoBpm, Key = track.Key, KeyStrength = track.KeyStrength });
             start += chunk.Seconds;
         }
 
@@ -48,6 +50,7 @@ public static class SoundAnalyser
         {
             TempoBpm = 0,
             Key = default,
+            KeyStrength = 0,
             LoudnessDb = Decibels(MeanSquare(audio.Samples)),
             DynamicsDb = timbre.DynamicsDb,
             CentroidHertz = timbre.Centroid,

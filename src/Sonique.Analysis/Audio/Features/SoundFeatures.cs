@@ -1,3 +1,5 @@
+using Sonique.Media.Music;
+
 namespace Sonique.Analysis.Audio.Features;
 
 /// <summary>What a stretch of music measures, in units a person can check: the numbers the tags are read from.</summary>
@@ -5,7 +7,10 @@ public sealed record SoundFeatures
 {
     public required double TempoBpm { get; init; }
 
-    public required MusicKey Key { get; init; }
+    public required MusicalKey Key { get; init; }
+
+    /// <summary>How well the chroma fits <see cref="Key"/>'s profile: a correlation, -1..1.</summary>
+    public required double KeyStrength { get; init; }
 
     /// <summary>RMS level in dB relative to full scale.</summary>
     public required double LoudnessDb { get; init; }
@@ -35,7 +40,7 @@ public sealed record SoundFeatures
     {
         ["tempo_bpm"] = Format(TempoBpm, 1),
         ["key"] = Key.ToString(),
-        ["key_strength"] = Format(Key.Strength, 3),
+        ["key_strength"] = Format(KeyStrength, 3),
         ["loudness_db"] = Format(LoudnessDb, 1),
         ["dynamics_db"] = Format(DynamicsDb, 1),
         ["centroid_hz"] = Format(CentroidHertz, 0),

@@ -1,3 +1,5 @@
+using Sonique.Media.Music;
+
 namespace Sonique.Analysis.Audio.Features;
 
 /// <summary>
@@ -32,7 +34,7 @@ public static class TagRules
     public static IReadOnlyList<string> Tags(SoundFeatures f)
     {
         var tags = new List<string>();
-        var minor = f.Key.IsMinor;
+        var minor = f.Key.Mode == Mode.Minor;
         var o = f.OnsetsPerSecond;
         var t = f.TempoBpm;
 

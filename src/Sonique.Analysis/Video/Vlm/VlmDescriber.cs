@@ -4,6 +4,7 @@ using LLama;
 using LLama.Common;
 using LLama.Exceptions;
 using LLama.Native;
+using Sonique.Llm;
 using Sonique.Media;
 
 namespace Sonique.Analysis.Video.Vlm;
@@ -22,21 +23,17 @@ public sealed class VlmDescriber : ISceneDescriber, IDisposable
 
     private readonly VlmOptions _options;
     private readonly UniformFrameSampler _sampler;
-    private readonly LLamaWeights _model;
+    private readonly LlamaSession _session;
     private readonly MtmdWeights _projector;
-    private readonly LLamaContext _context;
     private readonly string _marker;
     private readonly bool _chatTemplate;
-    private readonly SemaphoreSlim _native = new(1, 1);
-    private bool _disposed;
 
-    private VlmDescriber(VlmOptions options, UniformFrameSampler sampler, LLamaWeights model, MtmdWeights projector, LLamaContext context, string marker, bool chatTemplate)
+    private VlmDescriber(VlmOptions options, UniformFrameSampler sampler, LlamaSession session, MtmdWeights projector, string marker, bool chatTemplate)
     {
         _options = options;
         _sampler = sampler;
-        _model = model;
+        _session = session;
         _projector = projector;
-        _context = context;
         _marker = marker;
         _chatTemplate = chatTemplate;
     }
@@ -64,20 +61,16 @@ public sealed class VlmDescriber : ISceneDescriber, IDisposable
             BatchThreads = options.Threads,
         };
         var failure = $"(model '{modelPath}', projector '{projectorPath}')";
-        LLamaWeights? model = null;
-        MtmdWeights? projector = null;
-        LLamaContext? context = null;
+        var session = await LlamaSession.LoadAsync(parameters, $"Loading the VLM language model failed {failure}", (message, cause) => new VlmLoadException(message, cause), cancellationToken);
         try
         {
-            model = await NativeAsync($"Loading the VLM language model failed {failure}", () => LLamaWeights.LoadFromFileAsync(parameters, cancellationToken));
             var projection = MtmdContextParams.Default();
             if (options.Threads is { } threads)
             {
                 projection.NThreads = threads;
             }
 
-            var loaded = model;
-            projector = await NativeAsync($"Loading the VLM projector failed {failure}", () => MtmdWeights.LoadFromFileAsync(projectorPath, loaded, projection, cancellationToken));
+            var projector = await session.LoadOntoAsync($"Loading the VLM projector failed {failure}", model => MtmdWeights.LoadFromFileAsync(projectorPath, model, projection, cancellationToken));
             if (!projector.SupportsVision)
             {
                 throw new VlmLoadException($"The VLM projector '{projectorPath}' has no vision encoder (it is for audio), so it cannot see frames.");
@@ -88,39 +81,31 @@ public sealed class VlmDescriber : ISceneDescriber, IDisposable
                 parameters = parameters with { UBatchSize = BatchSize };
             }
 
-            context = await NativeAsync($"Creating the VLM context failed {failure}", () => Task.FromResult(loaded.CreateContext(parameters)));
+            await session.CreateContextAsync(parameters, $"Creating the VLM context failed {failure}");
             var marker = projection.MediaMarker ?? NativeApi.MtmdDefaultMarker() ?? "<__media__>";
-            var describer = new VlmDescriber(options, new UniformFrameSampler(ffmpeg), model, projector, context, marker, HasChatTemplate(model));
-            await NativeAsync($"Trying the VLM projector on {options.Frames} blank frames failed {failure}", () => Task.FromResult(describer.CheckContextFits(failure)));
+            var describer = new VlmDescriber(options, new UniformFrameSampler(ffmpeg), session, projector, marker, HasChatTemplate(session.Model));
+            await session.LoadStepAsync($"Trying the VLM projector on {options.Frames} blank frames failed {failure}", () => Task.FromResult(describer.CheckContextFits(failure)));
             return describer;
         }
         catch
         {
-            context?.Dispose();
-            projector?.Dispose();
-            model?.Dispose();
+            session.Dispose();
             throw;
         }
     }
 
     public async Task<SceneDescription> DescribeAsync(string videoPath, CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        _session.ThrowIfDisposed();
         var frames = await _sampler.SampleAsync(videoPath, _options.Frames, _options.FrameSize, cancellationToken);
-        await _native.WaitAsync(cancellationToken);
         Generation generation;
         try
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            generation = await Task.Run(() => Generate(frames, cancellationToken), cancellationToken);
+            generation = await _session.RunAsync(() => Generate(frames, cancellationToken), cancellationToken);
         }
         catch (RuntimeError e)
         {
             throw new ClipAnalysisException($"the VLM failed on this clip: {e.Message}", e);
-        }
-        finally
-        {
-            _native.Release();
         }
 
         var text = generation.Text.Trim();
@@ -147,32 +132,11 @@ public sealed class VlmDescriber : ISceneDescriber, IDisposable
     }
 
     /// <summary>Waits for a description in progress: the native weights must outlive it.</summary>
-    public void Dispose()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _native.Wait();
-        try
-        {
-            _disposed = true;
-            _context.Dispose();
-            _projector.Dispose();
-            _model.Dispose();
-        }
-        finally
-        {
-            _native.Release();
-        }
-
-        _native.Dispose();
-    }
+    public void Dispose() => _session.Dispose();
 
     private Generation Generate(IReadOnlyList<VideoFrame> frames, CancellationToken cancellationToken)
     {
-        var context = _context.NativeHandle;
+        var context = _session.Context.NativeHandle;
 
         // Each clip starts from an empty cache and a fresh sampler: its description depends on its frames and the
         // seed, not on which clips came before it or on which worker asked.
@@ -236,22 +200,22 @@ public sealed class VlmDescriber : ISceneDescriber, IDisposable
             return question;
         }
 
-        var template = new LLamaTemplate(_model, strict: true) { AddAssistant = true };
+        var template = new LLamaTemplate(_session.Model, strict: true) { AddAssistant = true };
         template.Add("user", question);
         return Encoding.UTF8.GetString(template.Apply());
     }
 
     private Generation Continue(int past, CancellationToken cancellationToken)
     {
-        var context = _context.NativeHandle;
+        var context = _session.Context.NativeHandle;
         using var sampler = Sampler();
-        var decoder = new StreamingTokenDecoder(_context);
+        var decoder = new StreamingTokenDecoder(_session.Context);
         var batch = new LLamaBatch();
         for (var generated = 0; generated < _options.MaxTokens; generated++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var token = sampler.Sample(context, -1);
-            if (token.IsEndOfGeneration(_context.Vocab))
+            if (token.IsEndOfGeneration(_session.Context.Vocab))
             {
                 return new Generation(decoder.Read(), generated, Ended: true);
             }
@@ -299,10 +263,10 @@ public sealed class VlmDescriber : ISceneDescriber, IDisposable
         using var chunks = Tokenize(frames, out var status)
             ?? throw new VlmLoadException($"The VLM projector could not take {frames.Count} frames with the prompt (mtmd_tokenize returned {status}) {failure}.");
         var needed = chunks.CountPositions() + _options.MaxTokens;
-        if (needed > _context.NativeHandle.ContextSize)
+        if (needed > _session.Context.NativeHandle.ContextSize)
         {
             throw new VlmLoadException(
-                $"The VLM context holds {_context.NativeHandle.ContextSize} tokens, but {frames.Count} frames, the prompt and " +
+                $"The VLM context holds {_session.Context.NativeHandle.ContextSize} tokens, but {frames.Count} frames, the prompt and " +
                 $"{_options.MaxTokens} new tokens need {needed}: raise the context size, or lower frames or max tokens {failure}.");
         }
 
@@ -325,19 +289,6 @@ public sealed class VlmDescriber : ISceneDescriber, IDisposable
         {
             // A Jinja template that llama.cpp's built-in formats do not recognise: the plain prompt is used.
             return false;
-        }
-    }
-
-    private static async Task<T> NativeAsync<T>(string failure, Func<Task<T>> load)
-    {
-        try
-        {
-            return await load();
-        }
-        catch (Exception e) when (e is not OperationCanceledException and not VlmLoadException)
-        {
-            // llama.cpp gives its reason only in its log (standard error), not to the caller.
-            throw new VlmLoadException($"{failure}: {e.GetBaseException().Message}; llama.cpp's log above says why.", e);
         }
     }
 

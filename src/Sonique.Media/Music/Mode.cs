@@ -1,4 +1,4 @@
-namespace Sonique.Ingest.Samples;
+namespace Sonique.Media.Music;
 
 /// <summary>The musical mode of a clip's key.</summary>
 public enum Mode

@@ -1,6 +1,9 @@
-namespace Sonique.Ingest.Samples;
+namespace Sonique.Media.Music;
 
-/// <summary>A key: its tonic as a pitch class (0 = C ... 11 = B) and its mode.</summary>
+/// <summary>
+/// A key: its tonic as a pitch class (0 = C ... 11 = B) and its mode. The sample library composes in one and the
+/// analysers estimate one, so both speak this type and a sample's truth compares with an estimate directly.
+/// </summary>
 public readonly record struct MusicalKey
 {
     private static readonly string[] PitchClassNames = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"];
