@@ -1,4 +1,4 @@
-using Sonique.Paths;
+using Sonique.Files;
 
 namespace Sonique.Engine;
 

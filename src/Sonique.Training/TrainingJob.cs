@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Sonique.Paths;
+using Sonique.Files;
 
 namespace Sonique.Training;
 

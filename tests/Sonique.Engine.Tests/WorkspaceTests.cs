@@ -1,4 +1,4 @@
-using Sonique.Paths;
+using Sonique.Files;
 using Sonique.Tests.Shared;
 
 namespace Sonique.Engine.Tests;

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.FileSystemGlobbing;
-using Sonique.Paths;
+using Sonique.Files;
 
 namespace Sonique.Engine;
 

@@ -4,7 +4,7 @@ using Polly.Retry;
 using Sonique.Ingest.Catalog;
 using Sonique.Ingest.Sources;
 using Sonique.Media;
-using Sonique.Paths;
+using Sonique.Files;
 
 namespace Sonique.Ingest.Download;
 

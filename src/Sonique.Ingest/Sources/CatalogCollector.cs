@@ -2,7 +2,7 @@ using System.Globalization;
 using Sonique.Ingest.Catalog;
 using Sonique.Ingest.Samples;
 using Sonique.Media;
-using Sonique.Paths;
+using Sonique.Files;
 using Sonique.Media.Clips;
 
 namespace Sonique.Ingest.Sources;

@@ -1,7 +1,7 @@
 using Sonique.Ingest.Catalog;
 using Sonique.Ingest.Download;
 using Sonique.Media;
-using Sonique.Paths;
+using Sonique.Files;
 using Sonique.Tests.Shared;
 using Sonique.Media.Clips;
 

@@ -1,6 +1,6 @@
 using Sonique.Ingest.Sources;
 using Sonique.Media;
-using Sonique.Paths;
+using Sonique.Files;
 using Sonique.Tests.Shared;
 
 namespace Sonique.Ingest.Tests.Sources;

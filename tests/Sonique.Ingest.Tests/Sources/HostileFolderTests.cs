@@ -2,7 +2,7 @@ using Sonique.Ingest.Catalog;
 using Sonique.Ingest.Download;
 using Sonique.Ingest.Sources;
 using Sonique.Media;
-using Sonique.Paths;
+using Sonique.Files;
 using Sonique.Tests.Shared;
 
 namespace Sonique.Ingest.Tests.Sources;

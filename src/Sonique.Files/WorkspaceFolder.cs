@@ -1,4 +1,4 @@
-namespace Sonique.Paths;
+namespace Sonique.Files;
 
 /// <summary>
 /// The folder a pipeline works in, and the single place where workspace-relative paths become real ones. Paths
