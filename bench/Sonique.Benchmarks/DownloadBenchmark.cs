@@ -4,10 +4,10 @@ using Sonique.Ingest.Catalog;
 using Sonique.Ingest.Download;
 using Sonique.Ingest.Samples;
 using Sonique.Media;
+using Sonique.Media.Clips;
 using Sonique.Tests.Shared;
 using static System.FormattableString;
 using static Sonique.Benchmarks.Markdown;
-using Sonique.Media.Clips;
 
 namespace Sonique.Benchmarks;
 

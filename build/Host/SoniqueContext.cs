@@ -2,8 +2,8 @@ using System.Linq.Expressions;
 using Cake.Core;
 using Sonique.Analysis;
 using Sonique.Engine;
-using Sonique.Ingest.Download;
 using Sonique.Engine.Hashing;
+using Sonique.Ingest.Download;
 
 namespace Sonique.Build.Host;
 

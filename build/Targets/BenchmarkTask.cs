@@ -1,8 +1,8 @@
 using Cake.Core;
-using Path = System.IO.Path;
 using CliWrap;
 using Sonique.Build.Frosting;
 using Sonique.Build.Host;
+using Path = System.IO.Path;
 
 namespace Sonique.Build.Targets;
 

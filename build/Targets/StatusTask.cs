@@ -1,5 +1,5 @@
-using Cake.Core.Diagnostics;
 using System.Text;
+using Cake.Core.Diagnostics;
 using Sonique.Build.Frosting;
 using Sonique.Build.Host;
 using Sonique.Engine;

@@ -1,10 +1,10 @@
-using Cake.Core;
-using Path = System.IO.Path;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Cake.Core;
 using CliWrap;
 using Sonique.Build.Frosting;
 using Sonique.Build.Host;
+using Path = System.IO.Path;
 
 namespace Sonique.Build.Targets;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
+using System.Reflection;
 using Cake.Core;
 using Cake.Core.Diagnostics;
-using System.Reflection;
 using Sonique.Build.Frosting;
 using Sonique.Build.Host;
 using Sonique.Engine;

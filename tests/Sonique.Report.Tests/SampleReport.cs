@@ -1,8 +1,8 @@
 using Sonique.Dataset.Pairs;
 using Sonique.Dataset.Tags;
 using Sonique.Evaluation;
-using Sonique.Training;
 using Sonique.Media.Clips;
+using Sonique.Training;
 
 namespace Sonique.Report.Tests;
 

@@ -1,5 +1,5 @@
-using Sonique.Media.Clips;
 using Sonique.Files;
+using Sonique.Media.Clips;
 
 namespace Sonique.Dataset.Pairs;
 

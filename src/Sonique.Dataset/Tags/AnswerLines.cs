@@ -33,15 +33,26 @@ internal static class AnswerLines
         {
             var line = raw.Trim();
             if (line.Length == 0)
+            {
                 continue;
+            }
+
             if (line.StartsWith("```", StringComparison.Ordinal) || line.StartsWith("~~~", StringComparison.Ordinal) || !HasLetterOrDigit(line))
+            {
                 lines.Add(new AnswerLine(LineKind.Decoration, line));
+            }
             else if (BulletContent(line) is { } content)
+            {
                 lines.Add(new AnswerLine(HasLetterOrDigit(content) ? LineKind.Bullet : LineKind.Decoration, content));
+            }
             else if (IsLeadIn(line))
+            {
                 lines.Add(new AnswerLine(LineKind.LeadIn, line));
+            }
             else
+            {
                 lines.Add(new AnswerLine(LineKind.Text, line));
+            }
         }
         return lines;
     }
@@ -52,24 +63,42 @@ internal static class AnswerLines
     {
         var first = line[0];
         if (BulletMarks.Contains(first, StringComparison.Ordinal))
+        {
             return line[1..].Trim();
+        }
+
         if (first is '-' or '*' or '+' or '–' or '—' && line.Length > 1 && char.IsWhiteSpace(line[1]))
+        {
             return line[2..].Trim();
+        }
+
         var i = 0;
         while (i < line.Length && i < 3 && char.IsAsciiDigit(line[i]))
+        {
             i++;
+        }
+
         if (i > 0 && i + 1 < line.Length && line[i] is '.' or ')' && char.IsWhiteSpace(line[i + 1]))
+        {
             return line[(i + 2)..].Trim();
+        }
+
         return null;
     }
 
     private static bool IsLeadIn(string line)
     {
         if (line[0] == '#')
+        {
             return true;
+        }
+
         var bare = line.TrimEnd('*', '_', ' ', '#');
         if (bare.EndsWith(':'))
+        {
             return true;
+        }
+
         return line.Length > 4 && line.StartsWith("**", StringComparison.Ordinal) && line.EndsWith("**", StringComparison.Ordinal)
             && !line.AsSpan(2, line.Length - 4).ContainsAny("*,;");
     }
@@ -79,7 +108,9 @@ internal static class AnswerLines
         foreach (var c in text)
         {
             if (char.IsLetterOrDigit(c))
+            {
                 return true;
+            }
         }
         return false;
     }

@@ -14,11 +14,19 @@ internal static class LineTagReader
     {
         var hasBullets = lines.Exists(l => l.Kind == LineKind.Bullet);
         if (hasBullets && Bulleted(lines) is { } bulleted)
+        {
             yield return bulleted;
+        }
+
         if (!hasBullets && StandAlone(lines) is { } standAlone)
+        {
             yield return standAlone;
+        }
+
         if (InProse(lines) is { } inProse)
+        {
             yield return inProse;
+        }
     }
 
     /// <summary>Bullet or numbered items, at least two tag pieces (one after a lead-in line), two thirds of them
@@ -30,12 +38,17 @@ internal static class LineTagReader
         foreach (var line in lines)
         {
             if (line.Kind == LineKind.Bullet)
+            {
                 pieces.AddRange(BulletPieces(line.Content));
+            }
         }
         var tagLike = pieces.Count(TagNormaliser.IsTagLike);
         var hasLeadIn = lines.Exists(l => l.Kind == LineKind.LeadIn);
         if (!(pieces.Count >= 2 || (pieces.Count == 1 && hasLeadIn)) || tagLike * 3 < pieces.Count * 2)
+        {
             return null;
+        }
+
         return new LineTags(pieces, lines.Exists(l => l.Kind == LineKind.Text) ? TagAnswerForm.Prose : TagAnswerForm.List);
     }
 
@@ -49,16 +62,27 @@ internal static class LineTagReader
         {
             var at = content.IndexOf(dash, StringComparison.Ordinal);
             if (at > 0 && TagNormaliser.IsTagLike(content[..at]))
+            {
                 return [content[..at]];
+            }
         }
         var segment = TagSegment.Of(content);
         if (segment.ListShaped && segment.MostlyTagLike)
+        {
             return segment.Pieces;
+        }
+
         if (segment.LeadIn is { } head && TagNormaliser.IsTagLike(head))
+        {
             return [head];
+        }
+
         var paren = content.IndexOf(" (", StringComparison.Ordinal);
         if (paren > 0 && TagNormaliser.IsTagLike(content[..paren]))
+        {
             return [content[..paren]];
+        }
+
         return segment.Pieces.Count > 0 ? segment.Pieces : [content];
     }
 
@@ -72,18 +96,30 @@ internal static class LineTagReader
         foreach (var line in lines)
         {
             if (line.Kind != LineKind.Text)
+            {
                 continue;
+            }
+
             var segment = TagSegment.Of(line.Content);
             if (!segment.ListShaped || !segment.MostlyTagLike || ReadsAsSentence(line.Content, segment))
+            {
                 return null;
+            }
+
             segments.Add(segment);
         }
         if (segments.Count == 0)
+        {
             return null;
+        }
+
         var pieces = segments.SelectMany(s => s.Pieces).ToList();
         var hasLeadIn = lines.Exists(l => l.Kind == LineKind.LeadIn) || segments.Exists(s => s.LeadIn is not null);
         if (pieces.Count < 2 && !hasLeadIn)
+        {
             return null;
+        }
+
         var oneTagPerLine = segments.Count >= 2 && segments.TrueForAll(s => s.Pieces.Count == 1);
         return new LineTags(pieces, oneTagPerLine ? TagAnswerForm.List : TagAnswerForm.CommaList);
     }
@@ -98,10 +134,16 @@ internal static class LineTagReader
     private static bool ReadsAsSentence(string content, TagSegment segment)
     {
         if (segment.LeadIn is not null || segment.Pieces.Count < 2 || !content.TrimEnd().EndsWith('.'))
+        {
             return false;
+        }
+
         var words = segment.Pieces[0].Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (words.Length < 2 || !char.IsUpper(words[0][0]))
+        {
             return false;
+        }
+
         return words.Skip(1).Any(w => char.IsLower(w[0]) && !MinorWords.Contains(w));
     }
 
@@ -115,7 +157,10 @@ internal static class LineTagReader
         foreach (var line in lines)
         {
             if (line.Kind == LineKind.Decoration)
+            {
                 continue;
+            }
+
             if (line.Kind == LineKind.LeadIn)
             {
                 afterKeywordLeadIn = TagSegment.HasLeadInKeyword(line.Content);
@@ -126,7 +171,9 @@ internal static class LineTagReader
             {
                 if (((segment.HasKeywordLeadIn || afterKeywordLeadIn) && segment.MostlyTagLike)
                     || (segment.Pieces.Count >= 3 && segment.AllTagLike && !line.Content.EndsWith('.')))
+                {
                     pieces.AddRange(segment.Pieces);
+                }
             }
             else
             {
@@ -134,7 +181,9 @@ internal static class LineTagReader
                 {
                     var inner = TagSegment.Of(sentence);
                     if (inner.HasKeywordLeadIn && inner.ListShaped && inner.MostlyTagLike)
+                    {
                         pieces.AddRange(inner.Pieces);
+                    }
                 }
             }
             afterKeywordLeadIn = false;

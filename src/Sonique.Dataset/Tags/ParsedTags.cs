@@ -27,7 +27,10 @@ public sealed record ParsedTags(IReadOnlyList<string> Tags, int? TempoBpm, TagAn
         hash.Add(TempoBpm);
         hash.Add(Form);
         foreach (var tag in Tags)
+        {
             hash.Add(tag, StringComparer.Ordinal);
+        }
+
         return hash.ToHashCode();
     }
 

@@ -23,27 +23,44 @@ internal static class StructuredTagReader
         for (var colon = text.IndexOfAny(KeyValueSeparators); colon >= 0 && tried < MaxCandidates; colon = NextSeparator(text, colon))
         {
             if (KeyBefore(text, colon) is not { } key || !key.Name.Contains("tag", StringComparison.OrdinalIgnoreCase))
+            {
                 continue;
+            }
+
             var value = SkipWhitespace(text, colon + 1);
             if (value >= text.Length)
+            {
                 continue;
+            }
+
             var opens = text[value] is '[' or '{' or '(';
             if (!opens && !(key.Quoted && IsQuote(text[value])))
+            {
                 continue;
+            }
+
             tried++;
             var reader = new Reader(text, value);
             var items = reader.ReadTopValue();
             if (items.Count > 0 && (key.Quoted || reader.SawQuotedString))
+            {
                 yield return items;
+            }
         }
 
         for (var i = text.IndexOfAny(['[', '{']); i >= 0 && tried < MaxCandidates; i = NextOpening(text, i))
         {
             var j = i;
             while (j < text.Length && (text[j] is '[' or '{' || char.IsWhiteSpace(text[j])))
+            {
                 j++;
+            }
+
             if (j >= text.Length)
+            {
                 yield break;
+            }
+
             if (!IsQuote(text[j]))
             {
                 i = j - 1;
@@ -53,7 +70,10 @@ internal static class StructuredTagReader
             var reader = new Reader(text, i);
             var items = reader.ReadTopValue();
             if (items.Count > 0)
+            {
                 yield return items;
+            }
+
             i = Math.Max(i, reader.Position - 1);
         }
     }
@@ -74,29 +94,53 @@ internal static class StructuredTagReader
     {
         var k = colon - 1;
         while (k >= 0 && colon - k <= 8 && text[k] is ' ' or '\t')
+        {
             k--;
+        }
+
         if (k < 0)
+        {
             return null;
+        }
+
         var quoted = IsQuote(text[k]);
         if (quoted)
+        {
             k--;
+        }
+
         var end = k + 1;
         while (k >= 0 && end - k <= MaxKeyChars && (char.IsLetterOrDigit(text[k]) || text[k] is '_' or '-' || (quoted && text[k] == ' ')))
+        {
             k--;
+        }
+
         var start = k + 1;
         if (start >= end)
+        {
             return null;
+        }
+
         if (quoted && (k < 0 || !IsQuote(text[k])))
+        {
             return null;
+        }
+
         if (!quoted && k >= 0 && char.IsLetterOrDigit(text[k]))
+        {
             return null;
+        }
+
         return new Key(text[start..end], quoted);
     }
 
     private static int SkipWhitespace(string text, int i)
     {
         while (i < text.Length && char.IsWhiteSpace(text[i]))
+        {
             i++;
+        }
+
         return i;
     }
 
@@ -136,7 +180,10 @@ internal static class StructuredTagReader
         {
             Position = SkipWhitespace(text, Position);
             if (Position >= text.Length)
+            {
                 return;
+            }
+
             switch (text[Position])
             {
                 case '[':
@@ -149,12 +196,18 @@ internal static class StructuredTagReader
                 case var c when IsQuote(c):
                     var (value, complete) = ReadString();
                     if (complete)
+                    {
                         AddLeaf(value, key, quoted: true);
+                    }
+
                     break;
                 default:
                     var (bare, ended) = ReadBare();
                     if (ended)
+                    {
                         AddLeaf(bare, key, quoted: false);
+                    }
+
                     break;
             }
         }
@@ -171,7 +224,10 @@ internal static class StructuredTagReader
             {
                 Position = SkipWhitespace(text, Position);
                 if (Position >= text.Length)
+                {
                     return;
+                }
+
                 var c = text[Position];
                 if (c is ']' or ')' or '}')
                 {
@@ -186,7 +242,9 @@ internal static class StructuredTagReader
                 var before = Position;
                 ReadValue(depth, key);
                 if (Position == before)
+                {
                     Position++;
+                }
             }
         }
 
@@ -202,7 +260,10 @@ internal static class StructuredTagReader
             {
                 Position = SkipWhitespace(text, Position);
                 if (Position >= text.Length)
+                {
                     return;
+                }
+
                 var c = text[Position];
                 if (c is '}' or ']' or ')')
                 {
@@ -226,7 +287,10 @@ internal static class StructuredTagReader
                 {
                     var (name, complete) = ReadString();
                     if (!complete)
+                    {
                         return;
+                    }
+
                     key = name;
                 }
                 else
@@ -244,7 +308,9 @@ internal static class StructuredTagReader
                     AddLeaf(key, key: null, quoted: IsQuote(c)); // a set, not a dict: {'Piano', 'Drums'}
                 }
                 if (Position == before)
+                {
                     Position++;
+                }
             }
         }
 
@@ -272,7 +338,9 @@ internal static class StructuredTagReader
                     return (sb.ToString(), true);
                 }
                 if (c == '\n')
+                {
                     return (sb.ToString(), false); // a tag never spans lines: an unclosed quote ends at the line
+                }
 
                 sb.Append(c);
                 Position++;
@@ -302,7 +370,10 @@ internal static class StructuredTagReader
             var limit = Math.Min(text.Length, after + 64);
             var i = after;
             while (i < limit && char.IsWhiteSpace(text[i]))
+            {
                 i++;
+            }
+
             return i >= text.Length || i == limit || text[i] is ',' or ']' or '}' or ')' or ':' or '=';
         }
 
@@ -311,7 +382,10 @@ internal static class StructuredTagReader
         {
             var start = Position;
             while (Position < text.Length && text[Position] is not (',' or ']' or '}' or ')' or ':' or '=' or '\n'))
+            {
                 Position++;
+            }
+
             return (text[start..Position].Trim(), Position < text.Length);
         }
 
@@ -322,13 +396,21 @@ internal static class StructuredTagReader
             if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
             {
                 if (key is not null && (key.Contains("tempo", StringComparison.OrdinalIgnoreCase) || key.Contains("bpm", StringComparison.OrdinalIgnoreCase)))
+                {
                     _items.Add(value + " BPM");
+                }
                 else if (quoted)
+                {
                     _items.Add(value); // "808" is a tag; a bare 0.9 is a score
+                }
+
                 return;
             }
             if (!quoted && value.ToLowerInvariant() is "true" or "false" or "null" or "none")
+            {
                 return;
+            }
+
             _items.AddRange(SplitItems(value));
         }
     }

@@ -22,18 +22,30 @@ internal static class TagCasing
         var shouted = IsShouted(cleaned);
         var words = cleaned.Split(' ');
         for (var w = 0; w < words.Length; w++)
+        {
             words[w] = CanonicalWord(words[w], shouted);
+        }
+
         return string.Join(' ', words);
     }
 
     private static string CanonicalWord(string word, bool shouted)
     {
         if (Acronyms.TryGetValue(word, out var acronym))
+        {
             return acronym;
+        }
+
         if (word.Any(char.IsDigit))
+        {
             return word.ToLowerInvariant();
+        }
+
         if (!shouted && IsShortCapitals(word))
+        {
             return word;
+        }
+
         var sb = new StringBuilder(word.Length);
         var startOfPart = true;
         foreach (var c in word)
@@ -64,9 +76,15 @@ internal static class TagCasing
         foreach (var c in text)
         {
             if (!char.IsLetter(c))
+            {
                 continue;
+            }
+
             if (!char.IsUpper(c))
+            {
                 return -1;
+            }
+
             letters++;
         }
         return letters;

@@ -17,18 +17,29 @@ internal sealed class TagListBuilder(bool skipPlaceholders)
     public void Add(string raw)
     {
         if (_tags.Count >= TagNormaliser.MaxTags && _tempo is not null)
+        {
             return;
+        }
+
         if (TagNormaliser.Normalise(raw) is not { } tag)
+        {
             return;
+        }
+
         if (TagNormaliser.TempoOf(raw) is { } bpm)
         {
             _tempo ??= bpm;
             return;
         }
         if (_tags.Count >= TagNormaliser.MaxTags || (skipPlaceholders && TagNormaliser.IsPlaceholder(tag)))
+        {
             return;
+        }
+
         if (_seen.Add(tag))
+        {
             _tags.Add(tag);
+        }
     }
 
     /// <summary>The tempo found among the tags, else <paramref name="fallbackTempo"/>.</summary>
@@ -42,7 +53,10 @@ internal sealed class TagListBuilder(bool skipPlaceholders)
         var room = tempo is null ? TagNormaliser.MaxTags : TagNormaliser.MaxTags - 1;
         var tags = _tags.Take(room).ToList();
         if (tempo is { } bpm)
+        {
             tags.Add(TagNormaliser.BpmTag(bpm));
+        }
+
         return tags;
     }
 }

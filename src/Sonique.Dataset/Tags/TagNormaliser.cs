@@ -35,18 +35,30 @@ public static class TagNormaliser
     public static string? Normalise(string tag)
     {
         if (tag is null)
+        {
             return null;
+        }
+
         var cleaned = TagText.Clean(tag);
         if (cleaned.Length == 0)
+        {
             return null;
+        }
+
         if (cleaned.Length <= 120 && TempoGrammar.WholeOf(cleaned) is { } bpm)
+        {
             return BpmTag(bpm);
+        }
+
         if (cleaned.Length > MaxTagChars
             || TagText.WordCount(cleaned) > MaxTagWords
             || TagText.HasSentencePunctuation(cleaned)
             || tag.AsSpan().IndexOfAny('!', '?') >= 0
             || cleaned.AsSpan().IndexOfAny(',', ';') >= 0)
+        {
             return null;
+        }
+
         return TagCasing.Canonical(cleaned);
     }
 
@@ -61,9 +73,14 @@ public static class TagNormaliser
         foreach (var entry in tags)
         {
             if (entry is null)
+            {
                 continue;
+            }
+
             foreach (var part in entry.Split([',', ';']))
+            {
                 list.Add(part);
+            }
         }
         return list.Build(fallbackTempo: null);
     }
@@ -75,7 +92,10 @@ public static class TagNormaliser
     public static int? TempoOf(string tag)
     {
         if (tag is null || tag.Length > 1024)
+        {
             return null;
+        }
+
         var cleaned = TagText.Clean(tag);
         return cleaned.Length is 0 or > 120 ? null : TempoGrammar.WholeOf(cleaned);
     }
@@ -89,7 +109,10 @@ public static class TagNormaliser
     internal static bool IsTagLike(string piece)
     {
         if (TempoOf(piece) is not null)
+        {
             return true;
+        }
+
         return Normalise(piece) is { } tag && !TagText.HasProseWord(tag) && !IsPlaceholder(tag);
     }
 
@@ -98,7 +121,10 @@ public static class TagNormaliser
     {
         var span = normalised.AsSpan();
         if (!span.StartsWith("tag", StringComparison.OrdinalIgnoreCase))
+        {
             return false;
+        }
+
         span = span[3..].TrimStart(' ');
         return span.Length > 0 && !span.ContainsAnyExceptInRange('0', '9');
     }

@@ -19,18 +19,25 @@ public static class TagParser
     public static ParsedTags Parse(string? answer)
     {
         if (string.IsNullOrWhiteSpace(answer))
+        {
             return ParsedTags.Unparseable;
+        }
+
         var text = TagText.PrepareAnswer(answer);
 
         foreach (var items in StructuredTagReader.Candidates(text))
         {
             if (Build(items, text, TagAnswerForm.Json) is { } parsed)
+            {
                 return parsed;
+            }
         }
         foreach (var found in LineTagReader.Candidates(AnswerLines.Classify(text)))
         {
             if (Build(found.Items, text, found.Form) is { } parsed)
+            {
                 return parsed;
+            }
         }
         return ParsedTags.Unparseable;
     }
@@ -41,9 +48,15 @@ public static class TagParser
     {
         var list = new TagListBuilder(skipPlaceholders: true);
         foreach (var item in items)
+        {
             list.Add(item);
+        }
+
         if (list.Count == 0 && list.Tempo(null) is null)
+        {
             return null;
+        }
+
         var tempo = list.Tempo(null) ?? TempoGrammar.FirstIn(text);
         return new ParsedTags(list.Build(tempo), tempo, form);
     }

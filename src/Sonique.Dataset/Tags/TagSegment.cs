@@ -47,14 +47,19 @@ internal sealed class TagSegment
     public static TagSegment Of(string text)
     {
         if (TagNormaliser.TempoOf(text) is not null)
+        {
             return new TagSegment(null, [text], listShaped: true);
+        }
+
         var (leadIn, rest) = SplitLeadIn(text);
         var pieces = new List<string>();
         foreach (var raw in IsHashtags(rest) ? rest.Split(' ', StringSplitOptions.RemoveEmptyEntries) : rest.Split([',', ';', '|']))
         {
             var piece = TidyPiece(raw);
             if (TagText.Clean(piece).Length > 0)
+            {
                 pieces.Add(piece);
+            }
         }
         return new TagSegment(leadIn, pieces, !TagText.HasSentenceBreak(rest));
     }
@@ -79,9 +84,14 @@ internal sealed class TagSegment
             }
             var start = i;
             while (i < text.Length && char.IsLetter(text[i]))
+            {
                 i++;
+            }
+
             if (i - start <= 16 && LeadInKeywords.Contains(text[start..i].ToLowerInvariant()))
+            {
                 return true;
+            }
         }
         return false;
     }
@@ -94,12 +104,21 @@ internal sealed class TagSegment
         for (var colon = text.IndexOf(':', StringComparison.Ordinal); colon >= 0; colon = text.IndexOf(':', colon + 1))
         {
             if (colon > 0 && colon + 1 < text.Length && char.IsAsciiDigit(text[colon - 1]) && char.IsAsciiDigit(text[colon + 1]))
+            {
                 continue;
+            }
+
             if (EndsWithTempoKey(text, colon))
+            {
                 continue;
+            }
+
             var prefix = text[..colon];
             if (prefix.AsSpan().IndexOfAny(",;|") >= 0 && !HasLeadInKeyword(prefix))
+            {
                 return (null, text);
+            }
+
             return (prefix, text[(colon + 1)..]);
         }
         return (null, text);
@@ -109,12 +128,21 @@ internal sealed class TagSegment
     {
         var end = colon;
         while (end > 0 && text[end - 1] is ' ' or '*' or '"' or '\'' or '_')
+        {
             end--;
+        }
+
         var start = end;
         while (start > 0 && end - start < 6 && char.IsLetter(text[start - 1]))
+        {
             start--;
+        }
+
         if (start > 0 && char.IsLetter(text[start - 1]))
+        {
             return false;
+        }
+
         var word = text.AsSpan(start, end - start);
         return word.Equals("bpm", StringComparison.OrdinalIgnoreCase) || word.Equals("tempo", StringComparison.OrdinalIgnoreCase);
     }
@@ -135,14 +163,23 @@ internal sealed class TagSegment
         }
         piece = piece.TrimEnd('!', '.', ' ');
         if (TagNormaliser.TempoOf(piece) is not null)
+        {
             return piece;
+        }
+
         var colon = piece.LastIndexOf(':');
         if (colon < 0)
+        {
             return piece;
+        }
+
         var key = piece[..colon];
         var value = piece[(colon + 1)..];
         if (TagNormaliser.IsTagLike(value))
+        {
             return value;
+        }
+
         return TagNormaliser.IsTagLike(key) ? key : piece;
     }
 }

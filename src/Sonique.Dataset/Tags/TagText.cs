@@ -42,7 +42,10 @@ internal static class TagText
     public static string WithoutMarkup(string text)
     {
         if (!text.Contains('<', StringComparison.Ordinal))
+        {
             return text;
+        }
+
         var sb = new StringBuilder(text.Length);
         var i = 0;
         while (i < text.Length)
@@ -63,13 +66,21 @@ internal static class TagText
     private static int MarkupEnd(string text, int open)
     {
         if (open + 1 >= text.Length || !(char.IsLetter(text[open + 1]) || text[open + 1] is '/' or '|' or '!'))
+        {
             return -1;
+        }
+
         for (var i = open + 1; i < text.Length && i - open <= 41; i++)
         {
             if (text[i] == '>')
+            {
                 return i;
+            }
+
             if (char.IsWhiteSpace(text[i]) || text[i] == '<')
+            {
                 return -1;
+            }
         }
         return -1;
     }
@@ -80,7 +91,10 @@ internal static class TagText
     public static string Sanitise(string text, bool keepNewlines)
     {
         if (IsClean(text))
+        {
             return text;
+        }
+
         var sb = new StringBuilder(text.Length);
         for (var i = 0; i < text.Length; i++)
         {
@@ -100,7 +114,10 @@ internal static class TagText
             else if (c == '\r')
             {
                 if (i + 1 < text.Length && text[i + 1] == '\n')
+                {
                     i++;
+                }
+
                 sb.Append(keepNewlines ? '\n' : ' ');
             }
             else if (c == '\n')
@@ -114,7 +131,9 @@ internal static class TagText
             else if (char.IsControl(c))
             {
                 if (char.IsWhiteSpace(c))
+                {
                     sb.Append(' ');
+                }
             }
             else
             {
@@ -129,13 +148,21 @@ internal static class TagText
     private static int EndOfEscape(string text, int esc)
     {
         if (esc + 1 >= text.Length || text[esc + 1] != '[')
+        {
             return esc;
+        }
+
         for (var i = esc + 2; i < text.Length && i - esc <= 16; i++)
         {
             if (char.IsAsciiLetter(text[i]))
+            {
                 return i;
+            }
+
             if (!char.IsAsciiDigit(text[i]) && text[i] != ';')
+            {
                 break;
+            }
         }
         return esc;
     }
@@ -145,7 +172,9 @@ internal static class TagText
         foreach (var c in text)
         {
             if (char.IsSurrogate(c) || c == '\r' || (char.IsControl(c) && c != '\n') || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format)
+            {
                 return false;
+            }
         }
         return true;
     }
@@ -158,22 +187,33 @@ internal static class TagText
     {
         var text = Sanitise(tag, keepNewlines: false);
         if (text.AsSpan().IndexOfAny('*', '`') >= 0)
+        {
             text = text.Replace("*", "", StringComparison.Ordinal).Replace("`", "", StringComparison.Ordinal);
+        }
+
         text = CollapseWhitespace(text);
         int start = 0, end = text.Length;
         while (true)
         {
             var before = start;
             while (start < end && !char.IsLetterOrDigit(text[start]))
+            {
                 start++;
+            }
+
             start = SkipNumbering(text, start, end);
             if (start == before)
+            {
                 break;
+            }
         }
         var paren = text.IndexOf('(', start);
         var bracket = text.IndexOf('[', start);
         while (end > start && !char.IsLetterOrDigit(text[end - 1]) && !ClosesInside(text[end - 1], paren, bracket, end))
+        {
             end--;
+        }
+
         return text[start..end];
     }
 
@@ -183,12 +223,21 @@ internal static class TagText
     {
         var i = start;
         while (i < end && i - start < 3 && char.IsAsciiDigit(text[i]))
+        {
             i++;
+        }
+
         if (i == start || i >= end || (text[i] != '.' && text[i] != ')'))
+        {
             return start;
+        }
+
         var next = i + 1;
         if (next < end && !char.IsWhiteSpace(text[next]) && !char.IsLetter(text[next]))
+        {
             return start;
+        }
+
         return next;
     }
 
@@ -214,7 +263,10 @@ internal static class TagText
                 continue;
             }
             if (pendingSpace)
+            {
                 sb.Append(' ');
+            }
+
             pendingSpace = false;
             sb.Append(c);
         }
@@ -229,12 +281,17 @@ internal static class TagText
     public static int WordCount(string collapsed)
     {
         if (collapsed.Length == 0)
+        {
             return 0;
+        }
+
         var count = 1;
         foreach (var c in collapsed)
         {
             if (c == ' ')
+            {
                 count++;
+            }
         }
         return count;
     }
@@ -264,11 +321,16 @@ internal static class TagText
     {
         var lastWord = text.Length - 1;
         while (lastWord >= 0 && !char.IsLetterOrDigit(text[lastWord]))
+        {
             lastWord--;
+        }
+
         for (var i = 0; i + 1 < lastWord; i++)
         {
             if (text[i] is '.' or '!' or '?' or '…' && char.IsWhiteSpace(text[i + 1]))
+            {
                 yield return i + 1;
+            }
         }
     }
 }

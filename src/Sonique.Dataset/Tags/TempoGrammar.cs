@@ -28,9 +28,15 @@ internal static class TempoGrammar
         var start = 0;
         var end = tokens.Count;
         while (start < end && tokens[start].Kind == TextTokenKind.Symbol)
+        {
             start++;
+        }
+
         while (end > start && tokens[end - 1].Kind == TextTokenKind.Symbol)
+        {
             end--;
+        }
+
         return Match(tokens, start, end, whole: true, out var stop) is { } bpm && stop == end ? bpm : null;
     }
 
@@ -42,7 +48,9 @@ internal static class TempoGrammar
         for (var i = 0; i < tokens.Count; i++)
         {
             if (Match(tokens, i, tokens.Count, whole: false, out _) is { } bpm)
+            {
                 return bpm;
+            }
         }
         return null;
     }
@@ -56,18 +64,28 @@ internal static class TempoGrammar
             keyed = true;
             i++;
             for (var n = 0; n < 4 && i < end && (t[i].IsSymbolIn(KeySymbols) || t[i].IsWordIn(KeyFillers) || t[i].IsWordIn(Approximately)); n++)
+            {
                 i++;
+            }
         }
         else
         {
             for (var n = 0; n < 2 && i < end && (t[i].IsSymbolIn(ApproxSymbols) || whole && t[i].IsWordIn(Approximately)); n++)
+            {
                 i++;
+            }
+
             if (i < end && t[i].Is('.') && i > 0 && t[i - 1].Is("approx"))
+            {
                 i++;
+            }
         }
 
         if (i >= end || t[i].Kind != TextTokenKind.Number)
+        {
             return null;
+        }
+
         var low = t[i].Value;
         var high = low;
         i++;
@@ -84,13 +102,18 @@ internal static class TempoGrammar
             // Without a unit only a "tempo"/"bpm" key makes a number a tempo; in running text the number must also
             // end the phrase ("tempo in the 80s" is a decade, not 80 BPM).
             if (!keyed || !whole && i < end && t[i].Kind != TextTokenKind.Symbol)
+            {
                 return null;
+            }
         }
         i += unit;
         stop = i;
 
         if (!InRange(low) || !InRange(high))
+        {
             return null;
+        }
+
         return (int)Math.Round((low + high) / 2, MidpointRounding.AwayFromZero);
     }
 
@@ -100,13 +123,25 @@ internal static class TempoGrammar
     private static int UnitLength(List<TextToken> t, int i, int end)
     {
         if (i >= end)
+        {
             return 0;
+        }
+
         if (t[i].Is("bpm"))
+        {
             return 1;
+        }
+
         if (!t[i].Is("beats") && !t[i].Is("beat"))
+        {
             return 0;
+        }
+
         if (i + 2 < end && (t[i + 1].Is("per") || t[i + 1].Is('/')) && (t[i + 2].Is("minute") || t[i + 2].Is("min")))
+        {
             return 3;
+        }
+
         return 0;
     }
 }

@@ -33,13 +33,18 @@ internal readonly record struct TextToken(TextTokenKind Kind, string Text, doubl
             {
                 var start = i;
                 while (i < text.Length && char.IsAsciiDigit(text[i]))
+                {
                     i++;
+                }
+
                 var integerDigits = i - start;
                 if (i + 1 < text.Length && text[i] == '.' && char.IsAsciiDigit(text[i + 1]))
                 {
                     i++;
                     while (i < text.Length && char.IsAsciiDigit(text[i]))
+                    {
                         i++;
+                    }
                 }
                 var number = text[start..i];
                 var value = integerDigits > 6 ? double.PositiveInfinity : double.Parse(number.Length > 16 ? number[..16] : number, CultureInfo.InvariantCulture);
@@ -49,7 +54,10 @@ internal readonly record struct TextToken(TextTokenKind Kind, string Text, doubl
             {
                 var start = i;
                 while (i < text.Length && char.IsLetter(text[i]))
+                {
                     i++;
+                }
+
                 yield return new TextToken(TextTokenKind.Word, text[start..i].ToLowerInvariant(), 0);
             }
             else

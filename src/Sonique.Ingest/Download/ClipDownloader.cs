@@ -1,10 +1,10 @@
 using System.Globalization;
 using Polly;
 using Polly.Retry;
+using Sonique.Files;
 using Sonique.Ingest.Catalog;
 using Sonique.Ingest.Sources;
 using Sonique.Media;
-using Sonique.Files;
 
 namespace Sonique.Ingest.Download;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
+using Sonique.Files;
 using Sonique.Ingest.Catalog;
 using Sonique.Ingest.Samples;
 using Sonique.Media;
-using Sonique.Files;
 using Sonique.Media.Clips;
 
 namespace Sonique.Ingest.Sources;

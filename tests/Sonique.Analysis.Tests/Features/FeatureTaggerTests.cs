@@ -1,8 +1,8 @@
 using Sonique.Analysis.Audio;
 using Sonique.Analysis.Audio.Features;
 using Sonique.Ingest.Samples;
-using Sonique.Media.Music;
 using Sonique.Media;
+using Sonique.Media.Music;
 using Sonique.Tests.Shared;
 
 namespace Sonique.Analysis.Tests.Features;

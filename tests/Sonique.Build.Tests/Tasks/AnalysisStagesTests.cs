@@ -1,8 +1,8 @@
 using Sonique.Analysis;
 using Sonique.Build.Host;
 using Sonique.Build.Tasks;
-using Sonique.Tests.Shared;
 using Sonique.Media.Clips;
+using Sonique.Tests.Shared;
 
 namespace Sonique.Build.Tests.Tasks;
 

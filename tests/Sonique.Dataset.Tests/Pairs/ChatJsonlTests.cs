@@ -1,7 +1,7 @@
 using System.Text;
 using Sonique.Dataset.Pairs;
-using Sonique.Tests.Shared;
 using Sonique.Media.Clips;
+using Sonique.Tests.Shared;
 
 namespace Sonique.Dataset.Tests.Pairs;
 

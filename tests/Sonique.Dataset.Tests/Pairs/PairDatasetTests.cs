@@ -1,6 +1,6 @@
 using Sonique.Dataset.Pairs;
-using Sonique.Tests.Shared;
 using Sonique.Media.Clips;
+using Sonique.Tests.Shared;
 
 namespace Sonique.Dataset.Tests.Pairs;
 

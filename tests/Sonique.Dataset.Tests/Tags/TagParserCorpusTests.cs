@@ -35,7 +35,10 @@ public sealed class TagParserCorpusTests
             var parsed = TagParser.Parse(answer.Answer);
             Assert.NotEmpty(parsed.Tags);
             if (parsed.TempoBpm is { } bpm)
+            {
                 Assert.Equal($"{bpm} BPM", parsed.Tags[^1]);
+            }
+
             Assert.Equal(parsed.TempoBpm is null ? 0 : 1, parsed.Tags.Count(t => t.EndsWith(" BPM", StringComparison.Ordinal)));
         }
     }

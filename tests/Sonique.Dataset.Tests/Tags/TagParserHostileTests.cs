@@ -187,7 +187,9 @@ public sealed class TagParserHostileTests
             var sb = new StringBuilder();
             var length = random.Next(0, 200);
             for (var i = 0; i < length; i++)
+            {
                 sb.Append(alphabet[random.Next(alphabet.Length)]);
+            }
 
             var parsed = TagParser.Parse(sb.ToString());
 

@@ -1,9 +1,9 @@
+using Sonique.Files;
 using Sonique.Ingest.Catalog;
 using Sonique.Ingest.Download;
 using Sonique.Media;
-using Sonique.Files;
-using Sonique.Tests.Shared;
 using Sonique.Media.Clips;
+using Sonique.Tests.Shared;
 
 namespace Sonique.Ingest.Tests.Download;
 

@@ -1,6 +1,6 @@
+using Sonique.Files;
 using Sonique.Ingest.Sources;
 using Sonique.Media;
-using Sonique.Files;
 using Sonique.Tests.Shared;
 
 namespace Sonique.Ingest.Tests.Sources;

@@ -1,8 +1,8 @@
+using Sonique.Files;
 using Sonique.Ingest.Catalog;
 using Sonique.Ingest.Download;
 using Sonique.Ingest.Sources;
 using Sonique.Media;
-using Sonique.Files;
 using Sonique.Tests.Shared;
 
 namespace Sonique.Ingest.Tests.Sources;
