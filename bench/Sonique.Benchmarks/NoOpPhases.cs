@@ -71,14 +71,16 @@ internal static class NoOpPhases
         {
             pipeline = Pipeline.Open(workspace, new PipelineOptions { Jobs = Jobs });
             return Task.CompletedTask;
-        });
+        }
+        );
         yield return ("Transform: list, stat and fingerprint every item, commit", () => ExpectNoOpAsync(pipeline!, stages.Transform));
         yield return ("Summarize: list and stat out/, fingerprint", () => ExpectNoOpAsync(pipeline!, stages.Summarize));
         yield return ("Pipeline.Dispose: flush the lock file", () =>
         {
             pipeline!.Dispose();
             return Task.CompletedTask;
-        });
+        }
+        );
     }
 
     /// <summary>Parts of the above, timed on their own through the engine's public types.</summary>
@@ -93,23 +95,27 @@ internal static class NoOpPhases
         {
             lockFile = LockFile.Open(workspace.LockFilePath, workspace.JournalPath);
             return Task.CompletedTask;
-        });
+        }
+        );
         yield return ("LockFile.Flush with nothing changed", () =>
         {
             lockFile!.Flush();
             lockFile.Dispose();
             return Task.CompletedTask;
-        });
+        }
+        );
         yield return ("FileHashCache.Load", () =>
         {
             hashes = FileHashCache.Load(workspace.HashCachePath);
             return Task.CompletedTask;
-        });
+        }
+        );
         yield return ($"FileHashCache.TryHash of {files.Count} inputs and outputs, 1 thread (one stat each)", () =>
         {
             files.ForEach(f => hashes!.TryHash(f));
             return hashes!.FilesHashed == 0 ? Task.CompletedTask : throw new InvalidOperationException($"{hashes.FilesHashed} files missed the hash cache.");
-        });
+        }
+        );
     }
 
     private static async Task ExpectNoOpAsync(Pipeline pipeline, StageDefinition stage)

@@ -63,7 +63,7 @@ internal static partial class GgmlNative
     [LibraryImport(Base)] public static partial void ggml_set_output(nint tensor);
     [LibraryImport(Base)] public static partial nint ggml_backend_cpu_buffer_type();
     [LibraryImport(Base)] public static partial nint ggml_gallocr_new(nint bufferType);
-    [LibraryImport(Base)] [return: MarshalAs(UnmanagedType.U1)] public static partial bool ggml_gallocr_alloc_graph(nint allocator, nint graph);
+    [LibraryImport(Base)][return: MarshalAs(UnmanagedType.U1)] public static partial bool ggml_gallocr_alloc_graph(nint allocator, nint graph);
     [LibraryImport(Base)] public static partial nuint ggml_gallocr_get_buffer_size(nint allocator, int bufferId);
     [LibraryImport(Base)] public static partial void ggml_gallocr_free(nint allocator);
 

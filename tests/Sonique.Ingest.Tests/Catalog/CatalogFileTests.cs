@@ -37,7 +37,11 @@ public sealed class CatalogFileTests : IDisposable
         string[] titles = ["=HYPERLINK(\"http://x\")", "+1+2", "-2+3", "@SUM(A1)", "\tTabbed", "\rReturn", "'quoted'", "''", "plain - dash", "a=b"];
         var entries = titles.Select((t, i) => new CatalogEntry
         {
-            Id = ClipId.Parse($"id{i}"), Title = t, Url = $"https://youtu.be/id{i}", Source = "csv", Channel = "=" + t,
+            Id = ClipId.Parse($"id{i}"),
+            Title = t,
+            Url = $"https://youtu.be/id{i}",
+            Source = "csv",
+            Channel = "=" + t,
         }).ToList();
         var path = Path.Combine(_dir, "catalog.csv");
 
