@@ -97,6 +97,20 @@ public sealed class TaskCatalog
         return string.Join('\n', lines);
     }
 
+    /// <summary>The stage graph as a Mermaid flowchart (the README's picture, checked against this by a test): an arrow
+    /// from each stage to every stage that reads its artifacts, stages in order.</summary>
+    public string Mermaid()
+    {
+        var lines = new List<string> { "```mermaid", "flowchart LR" };
+        foreach (var entry in StagesInOrder())
+        {
+            lines.AddRange(entry.Dependencies.Order(StringComparer.Ordinal).Select(from => $"    {from} --> {entry.Name}"));
+        }
+
+        lines.Add("```");
+        return string.Join('\n', lines) + "\n";
+    }
+
     private static List<string> StagesReadBy(Entry entry, StageTask stage, Dictionary<Type, string> producers)
     {
         if (entry.Dependencies.Count > 0)

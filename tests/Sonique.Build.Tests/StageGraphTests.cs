@@ -36,6 +36,34 @@ public sealed class StageGraphTests
         Assert.Equal(Stages.Select(s => s.Name).Order(StringComparer.Ordinal), Catalog.Entries.Single(e => e.Name == "Default").Dependencies.Order(StringComparer.Ordinal));
     }
 
+    /// <summary>The README's picture of the graph is drawn from the declarations (SONIQUE_REGENERATE=1 redraws it), so a
+    /// new stage or a new read shows there or fails here.</summary>
+    [Fact]
+    public void The_readme_draws_the_declared_graph()
+    {
+        const string Begin = "<!-- graph:begin -->\n";
+        const string End = "<!-- graph:end -->";
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "Sonique.sln")))
+        {
+            root = Path.GetDirectoryName(root)!;
+        }
+
+        var path = Path.Combine(root, "README.md");
+        var readme = File.ReadAllText(path);
+        var begin = readme.IndexOf(Begin, StringComparison.Ordinal);
+        var end = readme.IndexOf(End, StringComparison.Ordinal);
+        Assert.True(begin >= 0 && end > begin, "README.md has no <!-- graph:begin --> ... <!-- graph:end --> markers");
+        var expected = readme[..(begin + Begin.Length)] + Catalog.Mermaid() + readme[end..];
+        if (Environment.GetEnvironmentVariable("SONIQUE_REGENERATE") == "1")
+        {
+            File.WriteAllText(path, expected);
+        }
+
+        Assert.Contains("    Pair --> FineTune\n", Catalog.Mermaid(), StringComparison.Ordinal);
+        Assert.True(expected == File.ReadAllText(path), $"README.md's graph differs from the stages' declarations; redraw it: SONIQUE_REGENERATE=1 dotnet test --project tests/Sonique.Build.Tests/Sonique.Build.Tests.csproj -c Release -- --filter-class '*StageGraphTests*'");
+    }
+
     [Fact]
     public void Every_artifact_has_one_writer_and_every_artifact_read_is_one_its_writer_declares()
     {
