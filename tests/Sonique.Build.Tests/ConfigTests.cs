@@ -22,11 +22,7 @@ public sealed class ConfigTests : IDisposable
     [Fact]
     public void The_example_profile_loads_and_documents_the_defaults()
     {
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "Sonique.sln")))
-        {
-            root = Path.GetDirectoryName(root)!;
-        }
+        var root = RepositoryRoot.Path;
 
         var example = SoniqueConfig.Load(Path.Combine(root, "profiles", "example.yaml"));
         var defaults = new SoniqueConfig();

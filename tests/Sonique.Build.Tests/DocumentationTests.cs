@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Sonique.Tests.Shared;
 
 namespace Sonique.Build.Tests;
 
@@ -9,11 +10,7 @@ public sealed partial class DocumentationTests
     [Fact]
     public void Every_relative_link_in_the_readme_and_the_docs_resolves_inside_the_repository()
     {
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "Sonique.sln")))
-        {
-            root = Path.GetDirectoryName(root)!;
-        }
+        var root = RepositoryRoot.Path;
 
         var documents = new[] { Path.Combine(root, "README.md") }
             .Concat(Directory.EnumerateFiles(Path.Combine(root, "docs"), "*.md"))

@@ -1,6 +1,7 @@
 using System.Reflection;
 using Sonique.Build.Host;
 using Sonique.Engine;
+using Sonique.Tests.Shared;
 
 namespace Sonique.Build.Tests;
 
@@ -10,19 +11,7 @@ namespace Sonique.Build.Tests;
 /// </summary>
 public sealed class SettingsReferenceTests
 {
-    private static string Root
-    {
-        get
-        {
-            var root = AppContext.BaseDirectory;
-            while (!File.Exists(Path.Combine(root, "Sonique.sln")))
-            {
-                root = Path.GetDirectoryName(root)!;
-            }
-
-            return root;
-        }
-    }
+    private static string Root => RepositoryRoot.Path;
 
     private static bool Regenerating => Environment.GetEnvironmentVariable("SONIQUE_REGENERATE") == "1";
 

@@ -2,6 +2,7 @@ using Sonique.Build.Frosting;
 using Sonique.Build.Host;
 using Sonique.Build.Tasks;
 using Sonique.Engine;
+using Sonique.Tests.Shared;
 
 namespace Sonique.Build.Tests;
 
@@ -43,11 +44,7 @@ public sealed class StageGraphTests
     {
         const string Begin = "<!-- graph:begin -->\n";
         const string End = "<!-- graph:end -->";
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "Sonique.sln")))
-        {
-            root = Path.GetDirectoryName(root)!;
-        }
+        var root = RepositoryRoot.Path;
 
         var path = Path.Combine(root, "README.md");
         var readme = File.ReadAllText(path);
