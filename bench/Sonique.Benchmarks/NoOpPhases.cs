@@ -93,7 +93,7 @@ internal static class NoOpPhases
         FileHashCache? hashes = null;
         yield return (string.Create(CultureInfo.InvariantCulture, $"LockFile.Open: read and parse {lockMegabytes:F1} MB of JSON"), () =>
         {
-            lockFile = LockFile.Open(workspace.LockFilePath, workspace.JournalPath);
+            lockFile = LockFile.Open(workspace.LockFilePath, workspace.JournalPath, new ContentStore(workspace.StoreDirectory));
             return Task.CompletedTask;
         }
         );
