@@ -50,14 +50,16 @@ internal abstract class StageRecords(StagePlan plan, LockFile lockFile)
     {
         public override bool NeverRun => Stage?.Fingerprint is null;
 
-        public override ItemRecord? Recorded(StageItem item) => Stage is { Fingerprint: { } fingerprint } stage
-            ? new ItemRecord
-            {
-                Fingerprint = fingerprint,
-                Inputs = stage.Inputs ?? new SortedDictionary<string, string>(StringComparer.Ordinal),
-                Outputs = stage.Outputs ?? new SortedDictionary<string, string>(StringComparer.Ordinal),
-            }
-            : null;
+        /// <summary>Null, as never run, when its inputs were in a manifest the store lacks: it is then restored or run.</summary>
+        public override ItemRecord? Recorded(StageItem item) =>
+            Stage is { Fingerprint: { } fingerprint } stage && LockFile.UnitInputs(Plan.Name) is { } inputs
+                ? new ItemRecord
+                {
+                    Fingerprint = fingerprint,
+                    Inputs = inputs,
+                    Outputs = stage.Outputs ?? new SortedDictionary<string, string>(StringComparer.Ordinal),
+                }
+                : null;
 
         public override void Keep(StageItem item, ItemRecord record)
         {

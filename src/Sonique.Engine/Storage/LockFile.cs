@@ -16,6 +16,9 @@ namespace Sonique.Engine;
 /// </summary>
 public sealed class LockFile : IDisposable
 {
+    /// <summary>The most input files a unit stage's record lists inline; past that they go into a manifest.</summary>
+    public const int InlineInputsLimit = 100;
+
     private readonly string _path;
     private readonly string _journalPath;
     private readonly ContentStore _store;
@@ -129,6 +132,10 @@ public sealed class LockFile : IDisposable
             {
                 lockFile._items[name] = new StageItems(new Dictionary<string, ItemRecord>(stage.Items, StringComparer.Ordinal)) { Changed = true };
             }
+            else if (stage.Fingerprint is not null && stage.Inputs is { Count: > InlineInputsLimit })
+            {
+                lockFile._items[name] = new StageItems(UnitItem(name, stage.Fingerprint, stage.Inputs, stage.Outputs)) { Changed = true };
+            }
         }
 
         return lockFile;
@@ -156,7 +163,21 @@ public sealed class LockFile : IDisposable
     {
         lock (_gate)
         {
-            return ItemsOf(stage, create: false)?.Records.ToDictionary(StringComparer.Ordinal);
+            return _document.Stages.GetValueOrDefault(stage)?.Fingerprint is null
+                ? ItemsOf(stage, create: false)?.Records.ToDictionary(StringComparer.Ordinal)
+                : null;
+        }
+    }
+
+    /// <summary>A unit stage's input files: inline in its record, or in its manifest when there are many; null when
+    /// the stage has no record, or its manifest cannot be read.</summary>
+    public SortedDictionary<string, string>? UnitInputs(string stage)
+    {
+        lock (_gate)
+        {
+            return _document.Stages.GetValueOrDefault(stage) is { Fingerprint: not null } record
+                ? record.Inputs ?? ItemsOf(stage, create: false)?.Records.GetValueOrDefault(stage)?.Inputs
+                : null;
         }
     }
 
@@ -198,6 +219,12 @@ public sealed class LockFile : IDisposable
                 record.Succeeded = old?.Succeeded;
                 record.Failed = old?.Failed;
             }
+            else if (record.Inputs is { Count: > InlineInputsLimit } inputs)
+            {
+                var items = new StageItems(UnitItem(stage, record.Fingerprint ?? "", inputs, record.Outputs));
+                _items[stage] = items;
+                WriteManifest(stage, record, items);
+            }
             else if (_items.Remove(stage))
             {
                 _dirty = true;
@@ -234,7 +261,14 @@ public sealed class LockFile : IDisposable
 
             foreach (var (stage, items) in _items.Where(i => i.Value.Changed))
             {
-                WriteManifest(stage, items);
+                if (!_document.Stages.TryGetValue(stage, out var record))
+                {
+                    // Items journaled by a run killed before the stage ended once: no header yet.
+                    record = new StageRecord();
+                    _document.Stages[stage] = record;
+                }
+
+                WriteManifest(stage, record, items);
             }
 
             var bytes = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(_document, EngineJsonContext.Default.LockDocument) + "\n");
@@ -249,22 +283,31 @@ public sealed class LockFile : IDisposable
         }
     }
 
-    private void WriteManifest(string stage, StageItems items)
+    private void WriteManifest(string stage, StageRecord record, StageItems items)
     {
-        if (!_document.Stages.TryGetValue(stage, out var record))
+        record.Manifest = _store.AddBytes(Manifest.Encode(items.Records)).ToString();
+        if (record.Fingerprint is not null)
         {
-            // Items journaled by a run killed before the stage ended once: no header yet.
-            record = new StageRecord();
-            _document.Stages[stage] = record;
+            record.InputFiles = items.Records[stage].Inputs.Count;
+            record.Inputs = null;
+        }
+        else
+        {
+            var failed = items.Records.Values.Count(r => r.Failure is not null);
+            record.Items = items.Records.Count;
+            record.Succeeded = items.Records.Count - failed;
+            record.Failed = failed;
         }
 
-        var failed = items.Records.Values.Count(r => r.Failure is not null);
-        record.Manifest = _store.AddBytes(Manifest.Encode(items.Records)).ToString();
-        record.Items = items.Records.Count;
-        record.Succeeded = items.Records.Count - failed;
-        record.Failed = failed;
         items.Changed = false;
     }
+
+    /// <summary>A unit stage's record as its manifest holds it: one item, keyed by the stage's name.</summary>
+    private static Dictionary<string, ItemRecord> UnitItem(string stage, string fingerprint, SortedDictionary<string, string> inputs, SortedDictionary<string, string>? outputs) =>
+        new(StringComparer.Ordinal)
+        {
+            [stage] = new ItemRecord { Fingerprint = fingerprint, Inputs = inputs, Outputs = outputs ?? new SortedDictionary<string, string>(StringComparer.Ordinal) },
+        };
 
     private void CloseJournal()
     {

@@ -24,11 +24,16 @@ public sealed class StageRecord
 
     public string? Fingerprint { get; set; }
 
+    /// <summary>A unit stage's input files and their hashes, while they are few enough to read in a diff; more (a stage
+    /// that reads every item's output) are in its manifest, and <see cref="InputFiles"/> counts them.</summary>
     public SortedDictionary<string, string>? Inputs { get; set; }
+
+    public int? InputFiles { get; set; }
 
     public SortedDictionary<string, string>? Outputs { get; set; }
 
-    /// <summary>The hash of the manifest in the content store that holds the stage's item records.</summary>
+    /// <summary>The hash of the manifest in the content store that holds the stage's item records (a unit stage's: its
+    /// one record, with its inputs).</summary>
     public string? Manifest { get; set; }
 
     /// <summary>How many items the manifest records, and how many of them succeeded and failed.</summary>

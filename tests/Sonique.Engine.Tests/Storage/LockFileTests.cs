@@ -89,6 +89,42 @@ public sealed class LockFileTests : IDisposable
     }
 
     [Fact]
+    public void A_unit_stage_that_reads_many_files_lists_them_in_a_manifest_and_a_few_inline()
+    {
+        var lockPath = _ws.PathOf("sonique.lock");
+        StageRecord Unit(int inputs) => new()
+        {
+            Version = 1,
+            Fingerprint = ContentHash.Of($"unit {inputs}").ToString(),
+            Inputs = new(Enumerable.Range(0, inputs).ToDictionary(i => $"out/{i:D5}.txt", i => ContentHash.Of($"in {i}").ToString()), StringComparer.Ordinal),
+            Outputs = new(StringComparer.Ordinal) { ["summary.txt"] = ContentHash.Of("summary").ToString() },
+        };
+        using var lockFile = LockFile.Open(lockPath, _ws.PathOf("j"), Store);
+
+        lockFile.CommitStage("Summarize", Unit(LockFile.InlineInputsLimit + 50));
+
+        var text = File.ReadAllText(lockPath);
+        Assert.DoesNotContain("out/", text, StringComparison.Ordinal);
+        Assert.Contains($"\"inputFiles\": {LockFile.InlineInputsLimit + 50}", text, StringComparison.Ordinal);
+        Assert.Contains("summary.txt", text, StringComparison.Ordinal);
+        Assert.Null(lockFile.Items("Summarize"));
+        using (var reopened = LockFile.OpenForReading(lockPath, _ws.PathOf("j"), Store))
+        {
+            Assert.Equal(Unit(LockFile.InlineInputsLimit + 50).Inputs, reopened.UnitInputs("Summarize"));
+            Assert.True(Store.Contains(Assert.Single(reopened.Manifests)));
+        }
+
+        File.SetLastWriteTimeUtc(lockPath, new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        lockFile.CommitStage("Summarize", Unit(LockFile.InlineInputsLimit + 50));
+        Assert.Equal(new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc), File.GetLastWriteTimeUtc(lockPath));
+
+        lockFile.CommitStage("Summarize", Unit(3));
+        Assert.Contains("out/00002.txt", File.ReadAllText(lockPath), StringComparison.Ordinal);
+        Assert.Empty(lockFile.Manifests);
+        Assert.Equal(3, lockFile.UnitInputs("Summarize")?.Count);
+    }
+
+    [Fact]
     public void A_manifest_is_canonical_and_keeps_every_field()
     {
         var records = new Dictionary<string, ItemRecord>(StringComparer.Ordinal)
