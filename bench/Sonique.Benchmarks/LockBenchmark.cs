@@ -90,7 +90,7 @@ internal static class LockBenchmark
             manifestBytes = reader.Manifests.Sum(m => new FileInfo(store.PathOf(m)).Length);
         }
 
-        var phases = NoOpPhases.Measure(root);
+        var phases = NoOpPhases.Measure(root, processes: items >= 100_000 ? 1 : 3);
         return new LockResult(
             items,
             stages,
