@@ -70,8 +70,7 @@ internal static class Manifest
             var key = reader.Text();
             var record = new ItemRecord { Fingerprint = reader.Hash() };
             var flags = reader.Byte();
-            var values = reader.Map(static (ref SpanReader r) => r.Text());
-            record.Values = values.Count > 0 ? values : null;
+            record.Values = reader.MapOrNull(static (ref SpanReader r) => r.Text());
             record.Inputs = reader.Map(static (ref SpanReader r) => r.Hash());
             record.Outputs = reader.Map(static (ref SpanReader r) => r.Hash());
             record.Permanent = (flags & PermanentFlag) != 0;
@@ -166,10 +165,15 @@ internal static class Manifest
             var tag => throw new InvalidDataException($"unknown hash tag {tag} at byte {_position}"),
         };
 
-        public SortedDictionary<string, string> Map(ReadValue readValue)
+        public SortedDictionary<string, string> Map(ReadValue readValue) => Fill(Count(), readValue);
+
+        /// <summary>An empty map as null, as a record without values holds it (and without allocating one per item).</summary>
+        public SortedDictionary<string, string>? MapOrNull(ReadValue readValue) => Count() is var n and > 0 ? Fill(n, readValue) : null;
+
+        private SortedDictionary<string, string> Fill(int count, ReadValue readValue)
         {
             var map = new SortedDictionary<string, string>(StringComparer.Ordinal);
-            for (var n = Count(); n > 0; n--)
+            for (var n = count; n > 0; n--)
             {
                 var key = Text();
                 map[key] = readValue(ref this);
