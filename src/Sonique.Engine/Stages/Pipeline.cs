@@ -17,13 +17,13 @@ public sealed class Pipeline : IDisposable
     private readonly Staleness _staleness;
     private readonly StageRunner _runner;
 
-    private Pipeline(Workspace workspace, PipelineOptions options, WorkspaceLock? runLock, LockFile lockFile, FileHashCache hashes)
+    private Pipeline(Workspace workspace, PipelineOptions options, WorkspaceLock? runLock, LockFile lockFile, FileHashCache hashes, CacheLinkType linkType = CacheLinkType.Copy)
     {
         Workspace = workspace;
         _runLock = runLock;
         _lock = lockFile;
         _hashes = hashes;
-        var store = new ContentStore(workspace.StoreDirectory);
+        var store = new ContentStore(workspace.StoreDirectory, linkType);
         var runs = new RunCache(workspace.RunCacheDirectory);
         var staging = new OutputStaging(workspace, store, hashes);
         _staleness = new Staleness(workspace, hashes, options.Jobs);
@@ -55,8 +55,12 @@ public sealed class Pipeline : IDisposable
                 Directory.Delete(workspace.StagingDirectory, recursive: true);
             }
 
+            // Probed here, between the folders that outputs move between, so that a link type the file system cannot
+            // make stops the run once with its reason instead of failing every item.
+            var linkType = FileLinks.Choose(options.CacheType, workspace.StagingDirectory, workspace.StoreDirectory);
+
             var lockFile = LockFile.Open(workspace.LockFilePath, workspace.JournalPath);
-            return new Pipeline(workspace, options, runLock, lockFile, FileHashCache.Load(workspace.HashCachePath));
+            return new Pipeline(workspace, options, runLock, lockFile, FileHashCache.Load(workspace.HashCachePath), linkType);
         }
         catch
         {
