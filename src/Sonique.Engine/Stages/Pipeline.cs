@@ -20,6 +20,7 @@ public sealed class Pipeline : IDisposable
     private Pipeline(Workspace workspace, PipelineOptions options, WorkspaceLock? runLock, LockFile lockFile, FileHashCache hashes, CacheLinkType linkType = CacheLinkType.Copy)
     {
         Workspace = workspace;
+        LinkType = linkType;
         _runLock = runLock;
         _lock = lockFile;
         _hashes = hashes;
@@ -31,6 +32,10 @@ public sealed class Pipeline : IDisposable
     }
 
     public Workspace Workspace { get; }
+
+    /// <summary>How this run's outputs and the store share the disk: the type asked for, or what <see cref="CacheLinkType.Auto"/>
+    /// found the file system allows.</summary>
+    public CacheLinkType LinkType { get; }
 
     /// <summary>Files read for hashing in this run (not answered from the hash cache).</summary>
     public long FilesHashed => _hashes.FilesHashed;

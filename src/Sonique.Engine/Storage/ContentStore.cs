@@ -110,12 +110,22 @@ public sealed class ContentStore(string root, CacheLinkType linkType = CacheLink
         switch (LinkTypeFor(folder))
         {
             case CacheLinkType.Reflink when FileLinks.TryReflink(source, destination):
-                return (FileHasher.Hash(destination, cancellationToken), true);
+                return (HashDurably(destination, cancellationToken), true);
             case CacheLinkType.Hardlink when FileLinks.TryHardLink(source, destination):
                 FileLinks.MakeReadOnly(destination);
-                return (FileHasher.Hash(destination, cancellationToken), true);
+                return (HashDurably(destination, cancellationToken), true);
             default:
                 return (await FileHasher.CopyAsync(source, destination, cancellationToken), false);
         }
+    }
+
+    /// <summary>Hashes a linked file and flushes it to disk, as a copy is flushed: a stage's output was written without,
+    /// and the store's copy must survive a crash as a copied one does.</summary>
+    private static ContentHash HashDurably(string path, CancellationToken cancellationToken)
+    {
+        var hash = FileHasher.Hash(path, cancellationToken);
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        RandomAccess.FlushToDisk(handle);
+        return hash;
     }
 }
