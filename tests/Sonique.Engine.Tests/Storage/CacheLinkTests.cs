@@ -211,6 +211,25 @@ public sealed class CacheLinkTests : IDisposable
 
     [Fact]
     [Trait("Tier", "Tool")] // cp says whether this file system can clone
+    public async Task A_reflinked_output_is_a_writable_clone_whose_edit_in_place_leaves_the_stored_copy_alone()
+    {
+        Assert.SkipUnless(await CpCanReflinkAsync(), "this file system makes no reflinks (btrfs and XFS do)");
+        await RunAsync(Using(CacheLinkType.Reflink));
+        var expected = _ws.Read("out/item00005.txt");
+        var stored = StoredCopyOf("out/item00005.txt");
+        Assert.False(SharesTheStoredCopy("out/item00005.txt"));
+        Assert.True(IsWritable(_ws.PathOf("out/item00005.txt")));
+
+        await File.WriteAllTextAsync(_ws.PathOf("out/item00005.txt"), "edited in place", Ct);
+        var rerun = await RunAsync(Using(CacheLinkType.Reflink));
+
+        Assert.Equal(expected, await File.ReadAllTextAsync(stored, Ct));
+        Assert.Equal(1, rerun.Transform.Restored);
+        Assert.Equal(expected, _ws.Read("out/item00005.txt"));
+    }
+
+    [Fact]
+    [Trait("Tier", "Tool")] // cp says whether this file system can clone
     public async Task Auto_takes_a_reflink_where_cp_can_make_one_and_else_a_hard_link()
     {
         var reflinks = await CpCanReflinkAsync();
