@@ -51,6 +51,8 @@ public sealed class ContentStore(string root, CacheLinkType linkType = CacheLink
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                 File.Move(temporary, target, overwrite: true);
+                // A rename between two names of one file (a stage that linked its output to a stored input) keeps both.
+                AtomicFile.TryDelete(temporary);
             }
 
             return hash;
