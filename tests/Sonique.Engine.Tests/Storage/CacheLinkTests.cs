@@ -210,6 +210,32 @@ public sealed class CacheLinkTests : IDisposable
     }
 
     [Fact]
+    public async Task A_store_on_another_file_system_gets_copies_under_auto_and_refuses_a_forced_hard_link()
+    {
+        // /dev/shm is a tmpfs: a link from the workspace's file system into it fails with EXDEV.
+        Assert.SkipUnless(Directory.Exists("/dev/shm") && !_ws.Root.StartsWith("/dev/shm/", StringComparison.Ordinal), "no tmpfs at /dev/shm apart from the workspace");
+        var elsewhere = Directory.CreateDirectory(Path.Combine("/dev/shm", "sonique-store-" + Guid.NewGuid().ToString("N"))).FullName;
+        try
+        {
+            Directory.CreateDirectory(_ws.Workspace.CacheDirectory);
+            Directory.CreateSymbolicLink(_ws.Workspace.StoreDirectory, elsewhere);
+
+            var refused = Assert.Throws<NotSupportedException>(() => Pipeline.Open(_ws.Workspace, Using(CacheLinkType.Hardlink)));
+            Assert.Contains("hardlink cannot be used", refused.Message, StringComparison.Ordinal);
+            var run = await RunAsync(Using(CacheLinkType.Auto));
+
+            Assert.Equal(6, run.Transform.Ran);
+            Assert.All(Outputs, o => Assert.False(SharesTheStoredCopy(o)));
+            Assert.All(Outputs, o => Assert.True(IsWritable(_ws.PathOf(o))));
+            Assert.All(Outputs, o => Assert.Equal(FileHasher.Hash(_ws.PathOf(o), Ct), FileHasher.Hash(Path.Combine(elsewhere, Path.GetRelativePath(_ws.Workspace.StoreDirectory, StoredCopyOf(o))), Ct)));
+        }
+        finally
+        {
+            Directory.Delete(elsewhere, recursive: true);
+        }
+    }
+
+    [Fact]
     [Trait("Tier", "Tool")] // cp says whether this file system can clone
     public async Task A_reflinked_output_is_a_writable_clone_whose_edit_in_place_leaves_the_stored_copy_alone()
     {
