@@ -43,6 +43,9 @@ public sealed class SoniqueConfig
     [YamlMember(Alias = "finetune")]
     public FineTuneConfig FineTune { get; set; } = new();
 
+    [NotInCacheKey("where and how results are kept, not what they are")]
+    public CacheConfig Cache { get; set; } = new();
+
     public static SoniqueConfig Load(string? path)
     {
         if (path is null)

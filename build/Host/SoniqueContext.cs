@@ -58,6 +58,7 @@ public sealed class SoniqueContext : CakeContextAdapter, IDisposable
         ForceStages = Options.ForceStages,
         Observer = _observer,
         ItemFailureOf = ItemFailureOf,
+        CacheType = Config.Cache.Type,
     });
 
     /// <summary>The engine opened for reading only (Status, --dryrun): no run lock, nothing written, so it works on a

@@ -36,7 +36,7 @@ internal sealed class OutputRestorer(Workspace workspace, RunCache runs, Content
                     case RestoreResult.Missing:
                         return null;
                     case RestoreResult.Corrupt:
-                        observer?.Warning(stage, $"the stored copy of '{path}' ({hash}) was corrupt; it was removed and the work is redone");
+                        observer?.Warning(stage, $"the stored copy of '{path}' ({hash}) was corrupt; it was removed and the work is redone{HowCorrupted(folder)}");
                         return null;
                 }
 
@@ -65,6 +65,12 @@ internal sealed class OutputRestorer(Workspace workspace, RunCache runs, Content
             OutputStaging.Delete(folder);
         }
     }
+
+    /// <summary>The likely cause where outputs are hard links of the store's copies: only a write in place can change one
+    /// (as root, since both are read-only), and it changes the other.</summary>
+    private string HowCorrupted(string folder) => store.LinkTypeFor(folder) == CacheLinkType.Hardlink
+        ? " (outputs are hard links of the store's copies: an output written in place changes its stored copy too)"
+        : "";
 
     /// <summary>Whether a run cache entry holds exactly the outputs declared now (a file each, folders' files under them).</summary>
     private static bool Covers(IReadOnlyList<string> declared, SortedDictionary<string, string> recorded)

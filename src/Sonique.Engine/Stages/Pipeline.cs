@@ -17,9 +17,10 @@ public sealed class Pipeline : IDisposable
     private readonly Staleness _staleness;
     private readonly StageRunner _runner;
 
-    private Pipeline(Workspace workspace, PipelineOptions options, WorkspaceLock? runLock, ContentStore store, LockFile lockFile, FileHashCache hashes)
+    private Pipeline(Workspace workspace, PipelineOptions options, WorkspaceLock? runLock, ContentStore store, LockFile lockFile, FileHashCache hashes, CacheLinkType linkType = CacheLinkType.Copy)
     {
         Workspace = workspace;
+        LinkType = linkType;
         _runLock = runLock;
         _lock = lockFile;
         _hashes = hashes;
@@ -30,6 +31,10 @@ public sealed class Pipeline : IDisposable
     }
 
     public Workspace Workspace { get; }
+
+    /// <summary>How this run's outputs and the store share the disk: the type asked for, or what <see cref="CacheLinkType.Auto"/>
+    /// found the file system allows.</summary>
+    public CacheLinkType LinkType { get; }
 
     /// <summary>Files read for hashing in this run (not answered from the hash cache).</summary>
     public long FilesHashed => _hashes.FilesHashed;
@@ -54,9 +59,12 @@ public sealed class Pipeline : IDisposable
                 Directory.Delete(workspace.StagingDirectory, recursive: true);
             }
 
-            var store = new ContentStore(workspace.StoreDirectory);
+            // Probed here, between the folders that outputs move between, so that a link type the file system cannot
+            // make stops the run once with its reason instead of failing every item.
+            var linkType = FileLinks.Choose(options.CacheType, workspace.StagingDirectory, workspace.StoreDirectory);
+            var store = new ContentStore(workspace.StoreDirectory, linkType);
             var lockFile = LockFile.Open(workspace.LockFilePath, workspace.JournalPath, store, options.Observer is { } observer ? observer.Warning : null);
-            return new Pipeline(workspace, options, runLock, store, lockFile, FileHashCache.Load(workspace.HashCachePath));
+            return new Pipeline(workspace, options, runLock, store, lockFile, FileHashCache.Load(workspace.HashCachePath), linkType);
         }
         catch
         {

@@ -13,6 +13,10 @@ public sealed class PipelineOptions
 
     public IPipelineObserver? Observer { get; init; }
 
+    /// <summary>How outputs and their copies in the store share the disk; a reflink or hard link the file system cannot
+    /// make stops <see cref="Pipeline.Open"/> with the reason.</summary>
+    public CacheLinkType CacheType { get; init; } = CacheLinkType.Auto;
+
     /// <summary>
     /// Reads a failure that a stage's code reports in its own terms (a library's exception) as the engine's
     /// <see cref="ItemFailedException"/>: that item fails alone with this reason, or a unit stage fails once. Null for
