@@ -16,6 +16,9 @@ public sealed class Pipeline : IDisposable
     private readonly FileHashCache _hashes;
     private readonly Staleness _staleness;
     private readonly StageRunner _runner;
+    private readonly PipelineOptions _options;
+    private readonly ContentStore _store;
+    private readonly RemoteCacheSync? _remote;
 
     private Pipeline(Workspace workspace, PipelineOptions options, WorkspaceLock? runLock, LockFile lockFile, FileHashCache hashes)
     {
@@ -23,11 +26,13 @@ public sealed class Pipeline : IDisposable
         _runLock = runLock;
         _lock = lockFile;
         _hashes = hashes;
-        var store = new ContentStore(workspace.StoreDirectory);
+        _options = options;
+        var store = _store = new ContentStore(workspace.StoreDirectory);
         var runs = new RunCache(workspace.RunCacheDirectory);
         var staging = new OutputStaging(workspace, store, hashes);
         _staleness = new Staleness(workspace, hashes, options.Jobs);
-        _runner = new StageRunner(workspace, _staleness, new OutputRestorer(workspace, runs, store, hashes, staging, options.Observer), staging, runs, options);
+        _remote = options.Remote is { } remote ? new RemoteCacheSync(remote, store, options.PushToRemote, options.RemoteTransfers, options.Observer) : null;
+        _runner = new StageRunner(workspace, _staleness, new OutputRestorer(workspace, runs, store, hashes, staging, options.Observer, _remote), staging, runs, options, _remote);
     }
 
     public Workspace Workspace { get; }
@@ -42,8 +47,13 @@ public sealed class Pipeline : IDisposable
     /// <summary>Opened for reading while <see cref="RunningRun"/> is going: what it has finished in the stage it runs.</summary>
     public IReadOnlyList<StageProgress> RunningProgress => RunningRun is null ? [] : _lock.Journaled;
 
-    /// <summary>Takes the workspace's run lock and loads the lock file, replaying what a killed run left in its journal.</summary>
-    public static Pipeline Open(Workspace workspace, PipelineOptions? options = null)
+    /// <summary>Why the remote cache was given up in this run (it was reported once as a warning), or null when it
+    /// worked or there is none.</summary>
+    public string? RemoteFailure => _remote?.Failure;
+
+    /// <summary>Takes the workspace's run lock and loads the lock file, replaying what a killed run left in its journal.
+    /// With a remote cache, the blobs the lock file names that the local store lacks (its manifests) are pulled.</summary>
+    public static Pipeline Open(Workspace workspace, PipelineOptions? options = null, CancellationToken cancellationToken = default)
     {
         options = Checked(options);
         var runLock = WorkspaceLock.Acquire(workspace.RunLockPath, workspace.Root);
@@ -56,7 +66,10 @@ public sealed class Pipeline : IDisposable
             }
 
             var lockFile = LockFile.Open(workspace.LockFilePath, workspace.JournalPath);
-            return new Pipeline(workspace, options, runLock, lockFile, FileHashCache.Load(workspace.HashCachePath));
+            var pipeline = new Pipeline(workspace, options, runLock, lockFile, FileHashCache.Load(workspace.HashCachePath));
+            // Open is synchronous for its many callers; a console host has no synchronization context to block.
+            pipeline._remote?.PullMissingAsync("remote cache", lockFile.Manifests, cancellationToken).GetAwaiter().GetResult();
+            return pipeline;
         }
         catch
         {
@@ -85,13 +98,71 @@ public sealed class Pipeline : IDisposable
 
     public async Task<StageReport> RunAsync(StageDefinition stage, CancellationToken cancellationToken)
     {
+        RefuseWhenReadOnly();
+        var plan = await StagePlan.ListAsync(stage, Workspace, cancellationToken);
+        var report = await _runner.RunAsync(plan, StageRecords.For(plan, _lock), cancellationToken);
+        if (_remote is { Pushes: true } && report.Ran + report.Failed > 0)
+        {
+            // The stage's manifest changed with its items.
+            _remote.EnqueuePush(stage.Name, _lock.Manifests, cancellationToken);
+            await _remote.CompletePushesAsync();
+        }
+
+        return report;
+    }
+
+    /// <summary>
+    /// A checkout from the caches: brings the stage's outputs to what its inputs and parameters make by restoring only,
+    /// from the local cache or the remote one; an item computed nowhere stays as it is. Runs no stage code.
+    /// </summary>
+    public async Task<StageReport> PullAsync(StageDefinition stage, CancellationToken cancellationToken)
+    {
+        RefuseWhenReadOnly();
+        var plan = await StagePlan.ListAsync(stage, Workspace, cancellationToken);
+        return await _runner.RunAsync(plan, StageRecords.For(plan, _lock), cancellationToken, restoreOnly: true);
+    }
+
+    /// <summary>
+    /// Pushes what the lock file records for these stages to the remote cache: each succeeded result's blobs, then its
+    /// run cache record, and the lock's manifests; what the remote has already is not sent again. Returns the results
+    /// pushed (a result whose blobs are no longer in the local store is left out, never pushed without them).
+    /// </summary>
+    public async Task<int> PushAsync(IEnumerable<StageDefinition> stages, CancellationToken cancellationToken)
+    {
+        RefuseWhenReadOnly();
+        if (_options.Remote is not { } remote)
+        {
+            throw new InvalidOperationException("No remote cache is set.");
+        }
+
+        using var sync = new RemoteCacheSync(remote, _store, push: true, _options.RemoteTransfers, _options.Observer);
+        var results = 0;
+        foreach (var stage in stages)
+        {
+            var plan = await StagePlan.ListAsync(stage, Workspace, cancellationToken);
+            var records = StageRecords.For(plan, _lock);
+            foreach (var item in plan.Items)
+            {
+                if (records.Recorded(item) is { Failure: null } record && ContentHash.TryParse(record.Fingerprint, out var fingerprint)
+                    && record.Outputs.Values.All(h => ContentHash.TryParse(h, out var hash) && _store.Contains(hash)))
+                {
+                    sync.EnqueuePush(stage.Name, fingerprint, record.Outputs, cancellationToken);
+                    results++;
+                }
+            }
+        }
+
+        sync.EnqueuePush("Push", _lock.Manifests, cancellationToken);
+        await sync.CompletePushesAsync();
+        return sync.Failure is { } failure ? throw new RemoteCacheException(failure, transient: false) : results;
+    }
+
+    private void RefuseWhenReadOnly()
+    {
         if (_runLock is null)
         {
             throw new InvalidOperationException("This pipeline was opened for reading; Pipeline.Open takes the run lock a run needs.");
         }
-
-        var plan = await StagePlan.ListAsync(stage, Workspace, cancellationToken);
-        return await _runner.RunAsync(plan, StageRecords.For(plan, _lock), cancellationToken);
     }
 
     public async Task<StageStatus> GetStatusAsync(StageDefinition stage, CancellationToken cancellationToken)
@@ -120,6 +191,7 @@ public sealed class Pipeline : IDisposable
 
     public void Dispose()
     {
+        _remote?.Dispose();
         if (_runLock is null)
         {
             _lock.Dispose();

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Sonique.Engine.Hashing;
 using Sonique.Files;
 
 namespace Sonique.Engine;
@@ -67,6 +68,11 @@ public sealed class LockFile : IDisposable
         lockFile.Journaled = lockFile.ReplayJournal();
         return lockFile;
     }
+
+    /// <summary>The blobs of the content store this lock file names outside any item's outputs (none in this format), which
+    /// a clone must fetch from a remote cache to read the lock.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "The manifest format reads them from the document.")]
+    public IEnumerable<ContentHash> Manifests => [];
 
     public StageRecord? Stage(string name)
     {
