@@ -139,7 +139,17 @@ public sealed class Pipeline : IDisposable
         var results = 0;
         foreach (var stage in stages)
         {
-            var plan = await StagePlan.ListAsync(stage, Workspace, cancellationToken);
+            StagePlan plan;
+            try
+            {
+                plan = await StagePlan.ListAsync(stage, Workspace, cancellationToken);
+            }
+            catch (StageFailedException)
+            {
+                // It cannot list its items: what it reads was never made here, so neither was anything of its own.
+                continue;
+            }
+
             var records = StageRecords.For(plan, _lock);
             foreach (var item in plan.Items)
             {

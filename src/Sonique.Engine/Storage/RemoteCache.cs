@@ -41,11 +41,9 @@ public enum TransferDirection
     Pull,
 }
 
-/// <summary>How far a batch of transfers has got, for a progress bar.</summary>
-public sealed record TransferProgress(TransferDirection Direction, int Objects, int TotalObjects, long Bytes, long TotalBytes, TimeSpan Elapsed)
+/// <summary>How far a batch of transfers has got, for a progress bar; <paramref name="Done"/> on the batch's last report.</summary>
+public sealed record TransferProgress(TransferDirection Direction, int Objects, int TotalObjects, long Bytes, long TotalBytes, TimeSpan Elapsed, bool Done = false)
 {
-    public bool Finished => Objects == TotalObjects;
-
     public double BytesPerSecond => Elapsed.TotalSeconds > 0 ? Bytes / Elapsed.TotalSeconds : 0;
 
     /// <summary>At the rate so far; null before anything has moved.</summary>

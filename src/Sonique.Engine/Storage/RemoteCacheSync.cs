@@ -140,7 +140,7 @@ internal sealed class RemoteCacheSync(IRemoteCache remote, ContentStore store, b
         var tally = Interlocked.Exchange(ref _pushes, new TransferTally(TransferDirection.Push));
         if (tally.Started > 0)
         {
-            observer?.Transferring(tally.Snapshot());
+            observer?.Transferring(tally.Snapshot() with { Done = true });
         }
     }
 
@@ -150,7 +150,7 @@ internal sealed class RemoteCacheSync(IRemoteCache remote, ContentStore store, b
         var tally = Interlocked.Exchange(ref _pulls, new TransferTally(TransferDirection.Pull));
         if (tally.Started > 0)
         {
-            observer?.Transferring(tally.Snapshot());
+            observer?.Transferring(tally.Snapshot() with { Done = true });
         }
     }
 
