@@ -130,13 +130,14 @@ public sealed class S3RemoteCache(IAmazonS3 client, string bucket, string prefix
         catch (AmazonS3Exception e)
         {
             var status = (int)e.StatusCode;
-            throw e.ErrorCode switch
+            var code = string.IsNullOrEmpty(e.ErrorCode) ? $"HTTP {status}" : e.ErrorCode;
+            throw code switch
             {
-                "SignatureDoesNotMatch" or "InvalidAccessKeyId" or "AccessDenied" or "InvalidToken" or "ExpiredToken" =>
-                    new RemoteCacheException($"{Name}: wrong credentials ({e.ErrorCode}): check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or the AWS profile", transient: false, e),
                 "NoSuchBucket" => new RemoteCacheException($"{Name}: the bucket does not exist", transient: false, e),
-                _ when status is 408 or 429 or >= 500 || status == 0 => new RemoteCacheException($"{Name}: {e.ErrorCode ?? "error"} (HTTP {status})", transient: true, e),
-                _ => new RemoteCacheException($"{Name}: {e.ErrorCode ?? "error"} (HTTP {status})", transient: false, e),
+                _ when status is 401 or 403 || code is "SignatureDoesNotMatch" or "InvalidAccessKeyId" or "InvalidToken" or "ExpiredToken" =>
+                    new RemoteCacheException($"{Name}: wrong credentials or no permission ({code}): check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or the AWS profile", transient: false, e),
+                _ when status is 408 or 429 or >= 500 or 0 => new RemoteCacheException($"{Name}: {code}", transient: true, e),
+                _ => new RemoteCacheException($"{Name}: {code}", transient: false, e),
             };
         }
         catch (AmazonServiceException e)
