@@ -64,8 +64,7 @@ public sealed class SoniqueContext : CakeContextAdapter, IDisposable
             Remote = Remote,
             PushToRemote = Options.Push,
             RemoteTransfers = Config.Cache.Transfers,
-        },
-        Cancellation);
+        });
 
     /// <summary>The remote cache (<c>--remote</c>, else <c>cache.remote</c>), or null when none is set.</summary>
     public IRemoteCache? Remote => _remote ??= Config.Cache.OpenRemote(Options.Remote);

@@ -141,13 +141,13 @@ public abstract class RemotePipelineTests<TKind>(TKind kind) : IClassFixture<TKi
     public async Task Push_of_a_local_workspace_then_Pull_into_a_fresh_clone_restores_it_without_running_anything()
     {
         await RunAsync(_a, remote: null);
-        using (var pipeline = Pipeline.Open(_a.Workspace, new PipelineOptions { Remote = Kind.Open(Prefix) }, Ct))
+        using (var pipeline = Pipeline.Open(_a.Workspace, new PipelineOptions { Remote = Kind.Open(Prefix) }))
         {
             Assert.Equal(Items + 2, await pipeline.PushAsync(Stages(_a, "", "plain").All, Ct));
         }
 
         var stages = Stages(_b, "", "plain");
-        using (var pipeline = Pipeline.Open(_b.Workspace, new PipelineOptions { Remote = Kind.Open(Prefix) }, Ct))
+        using (var pipeline = Pipeline.Open(_b.Workspace, new PipelineOptions { Remote = Kind.Open(Prefix) }))
         {
             var restored = 0;
             foreach (var stage in stages.All)
@@ -175,7 +175,7 @@ public abstract class RemotePipelineTests<TKind>(TKind kind) : IClassFixture<TKi
     {
         observer ??= new RecordingObserver();
         var stages = Stages(workspace, salt, format);
-        using var pipeline = Pipeline.Open(workspace.Workspace, new PipelineOptions { Jobs = jobs, Remote = remote, PushToRemote = push, Observer = observer }, Ct);
+        using var pipeline = Pipeline.Open(workspace.Workspace, new PipelineOptions { Jobs = jobs, Remote = remote, PushToRemote = push, Observer = observer });
         var reports = new List<StageReport>();
         foreach (var stage in stages.All)
         {
@@ -262,7 +262,7 @@ public sealed class S3RemotePipelineTests(SwiftKind kind) : RemotePipelineTests<
         var warning = Assert.Single(run.Observer.Warnings);
         Assert.Contains($"{remote.Name}: wrong credentials", warning, StringComparison.Ordinal);
         Assert.DoesNotContain(Secret, warning, StringComparison.Ordinal);
-        using var pipeline = Pipeline.Open(A.Workspace, new PipelineOptions { Remote = remote }, Ct);
+        using var pipeline = Pipeline.Open(A.Workspace, new PipelineOptions { Remote = remote });
         var failure = await Assert.ThrowsAsync<RemoteCacheException>(() => pipeline.PushAsync(RunStages(A), Ct));
         Assert.Contains($"{remote.Name}: wrong credentials", failure.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(Secret, failure.ToString(), StringComparison.Ordinal);

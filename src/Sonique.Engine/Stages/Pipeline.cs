@@ -53,7 +53,7 @@ public sealed class Pipeline : IDisposable
 
     /// <summary>Takes the workspace's run lock and loads the lock file, replaying what a killed run left in its journal.
     /// With a remote cache, the blobs the lock file names that the local store lacks (its manifests) are pulled.</summary>
-    public static Pipeline Open(Workspace workspace, PipelineOptions? options = null, CancellationToken cancellationToken = default)
+    public static Pipeline Open(Workspace workspace, PipelineOptions? options = null)
     {
         options = Checked(options);
         var runLock = WorkspaceLock.Acquire(workspace.RunLockPath, workspace.Root);
@@ -67,8 +67,9 @@ public sealed class Pipeline : IDisposable
 
             var lockFile = LockFile.Open(workspace.LockFilePath, workspace.JournalPath);
             var pipeline = new Pipeline(workspace, options, runLock, lockFile, FileHashCache.Load(workspace.HashCachePath));
-            // Open is synchronous for its many callers; a console host has no synchronization context to block.
-            pipeline._remote?.PullMissingAsync("remote cache", lockFile.Manifests, cancellationToken).GetAwaiter().GetResult();
+            // Open is synchronous for its many callers, and a console host has no synchronization context to block; the
+            // manifests are small, and each request has the remote's own timeout.
+            pipeline._remote?.PullMissingAsync("remote cache", lockFile.Manifests, CancellationToken.None).GetAwaiter().GetResult();
             return pipeline;
         }
         catch
