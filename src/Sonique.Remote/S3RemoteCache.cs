@@ -20,7 +20,9 @@ public sealed class S3RemoteCache(IAmazonS3 client, string bucket, string prefix
 
     public static S3RemoteCache Create(Uri address, string name, RemoteCacheOptions options)
     {
-        var endpoint = options.S3Endpoint ?? options.Environment("AWS_ENDPOINT_URL_S3") ?? options.Environment("AWS_ENDPOINT_URL");
+        // CI passes an unset variable as an empty one.
+        string? Variable(string name) => options.Environment(name) is { Length: > 0 } value ? value : null;
+        var endpoint = options.S3Endpoint ?? Variable("AWS_ENDPOINT_URL_S3") ?? Variable("AWS_ENDPOINT_URL");
         var config = new AmazonS3Config
         {
             // The engine retries what may heal, a bounded number of times; the SDK's own retries would multiply that.
@@ -35,16 +37,16 @@ public sealed class S3RemoteCache(IAmazonS3 client, string bucket, string prefix
         {
             config.ServiceURL = endpoint;
             config.ForcePathStyle = true;
-            config.AuthenticationRegion = options.Environment("AWS_REGION") ?? "us-east-1";
+            config.AuthenticationRegion = Variable("AWS_REGION") ?? "us-east-1";
         }
         else
         {
-            config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(options.Environment("AWS_REGION") ?? options.Environment("AWS_DEFAULT_REGION") ?? "us-east-1");
+            config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(Variable("AWS_REGION") ?? Variable("AWS_DEFAULT_REGION") ?? "us-east-1");
         }
 
-        var client = options.Environment("AWS_ACCESS_KEY_ID") is { Length: > 0 } key && options.Environment("AWS_SECRET_ACCESS_KEY") is { Length: > 0 } secret
+        var client = Variable("AWS_ACCESS_KEY_ID") is { } key && Variable("AWS_SECRET_ACCESS_KEY") is { } secret
             ? new AmazonS3Client(
-                options.Environment("AWS_SESSION_TOKEN") is { Length: > 0 } session ? new SessionAWSCredentials(key, secret, session) : new BasicAWSCredentials(key, secret),
+                Variable("AWS_SESSION_TOKEN") is { } session ? new SessionAWSCredentials(key, secret, session) : new BasicAWSCredentials(key, secret),
                 config)
             : new AmazonS3Client(config);
         var shown = endpoint is null ? name : $"{name} at {RemoteCacheAddress.Redacted(endpoint)}";
