@@ -38,6 +38,13 @@ install_prerequisites() {
   case " $* " in *" --target=Test "*) command -v python3 >/dev/null 2>&1 || missing+=(python3) ;; esac
   # The report's test renders it in headless Chromium.
   case " $* " in *" --target=Test "*) command -v chromium >/dev/null 2>&1 || [ -n "${SONIQUE_CHROMIUM:-}" ] || missing+=(chromium) ;; esac
+  # The remote-cache tests start real servers on loopback: nginx with WebDAV (Bazel's HTTP cache protocol) and
+  # OpenStack Swift with s3api (S3; memcached holds tempauth's tokens). The fixtures run them from these paths.
+  case " $* " in *" --target=Test "*)
+    [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+    for server in proxy object container account; do [ -x "/usr/bin/swift-$server-server" ] || missing+=("swift-$server"); done
+    [ -x /usr/bin/memcached ] || missing+=(memcached) ;;
+  esac
   [ ${#missing[@]} -eq 0 ] && return 0
 
   local sudo=""
