@@ -16,7 +16,7 @@ namespace Sonique.Benchmarks;
 internal static class StoreBenchmark
 {
     private const int ItemBytes = 1 << 20;
-    private const int Repeats = 3;
+    private const int Repeats = 5;
     private const double Goal = 1.05;
 
     public static async Task<string> RunAsync(string scratch, int items, CancellationToken cancellationToken)

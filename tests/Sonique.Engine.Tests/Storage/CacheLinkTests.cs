@@ -46,6 +46,14 @@ public sealed class CacheLinkTests : IDisposable
 
     private static string[] Outputs => [.. Enumerable.Range(0, 6).Select(i => $"out/item{i:D5}.txt"), "summary.txt"];
 
+    /// <summary>Status names the output as modified: the hash cache's stamp saw the edit.</summary>
+    private async Task AssertSeenAsModifiedAsync(string output)
+    {
+        using var pipeline = Pipeline.Open(_ws.Workspace, Using(CacheLinkType.Hardlink));
+        var status = await pipeline.GetStatusAsync(new SyntheticStages(_ws.Workspace).Transform, Ct);
+        Assert.Contains($"output '{output}' was modified", Assert.Single(status.FirstStale).Reasons);
+    }
+
     [Theory]
     [InlineData(CacheLinkType.Hardlink)]
     [InlineData(CacheLinkType.Copy)]
@@ -102,11 +110,7 @@ public sealed class CacheLinkTests : IDisposable
         await File.WriteAllTextAsync(edited, "edited by hand", Ct);
         File.Move(edited, _ws.PathOf("out/item00004.txt"), overwrite: true);
 
-        using (var pipeline = Pipeline.Open(_ws.Workspace, Using(CacheLinkType.Hardlink)))
-        {
-            var status = await pipeline.GetStatusAsync(new SyntheticStages(_ws.Workspace).Transform, Ct);
-            Assert.Contains("output 'out/item00004.txt' was modified", Assert.Single(status.FirstStale).Reasons);
-        }
+        await AssertSeenAsModifiedAsync("out/item00004.txt");
 
         Assert.Equal(expected, await File.ReadAllTextAsync(stored, Ct));
         var rerun = await RunAsync(Using(CacheLinkType.Hardlink));
@@ -133,6 +137,8 @@ public sealed class CacheLinkTests : IDisposable
         // Root writes through the missing write permission, into the one file both names share.
         await File.WriteAllTextAsync(_ws.PathOf("out/item00002.txt"), "edited in place", Ct);
         Assert.Equal("edited in place", await File.ReadAllTextAsync(stored, Ct));
+        await AssertSeenAsModifiedAsync("out/item00002.txt");
+
         var observer = new RecordingObserver();
 
         var rerun = await RunAsync(Using(CacheLinkType.Hardlink, observer));
