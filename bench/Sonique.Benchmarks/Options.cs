@@ -18,7 +18,7 @@ internal sealed record Options(int HashFiles, int Items, string? OutFile, string
                 case "--quick":
                     quick = true;
                     break;
-                case "--suite" when i + 1 < args.Length && args[i + 1] is "engine" or "download" or "analysis" or "llm" or "training":
+                case "--suite" when i + 1 < args.Length && args[i + 1] is "engine" or "download" or "analysis" or "llm" or "training" or "remote":
                     options = options with { Suite = args[++i] };
                     break;
                 case "--out" when i + 1 < args.Length:
