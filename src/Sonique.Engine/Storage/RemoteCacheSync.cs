@@ -233,7 +233,7 @@ internal sealed class RemoteCacheSync(IRemoteCache remote, ContentStore store, b
         tally.Start(0);
         long copied = 0;
         // Renamed into place once verified, but not flushed to disk: the store verifies a blob whenever it restores it, so
-        // one torn by a crash is caught there and pulled again, and a flush would halve the restore's rate.
+        // one torn by a crash is caught there and pulled again.
         var temporary = AtomicFile.TemporaryPathBeside(target);
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
@@ -241,8 +241,9 @@ internal sealed class RemoteCacheSync(IRemoteCache remote, ContentStore store, b
             var hasher = new XxHash128();
             await using (var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
             {
+                // A socket gives a few kilobytes per read; whole buffers make a few hundred writes of a gigabyte, not tens of thousands.
                 int read;
-                while ((read = await source.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken)) > 0)
+                while ((read = await source.ReadAtLeastAsync(buffer.AsMemory(0, BufferSize), BufferSize, throwOnEndOfStream: false, cancellationToken)) > 0)
                 {
                     hasher.Append(buffer.AsSpan(0, read));
                     await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
