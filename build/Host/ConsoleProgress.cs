@@ -179,6 +179,13 @@ public sealed class ConsoleProgress(IAnsiConsole console, bool live) : IPipeline
             parts.Add($"{report.KnownFailures} failed before (not retried)");
         }
 
+        // Only a Pull leaves items neither fresh nor done: no cache held them.
+        var untouched = report.Items - report.Fresh - report.Ran - report.Restored - report.Failed - report.KnownFailures;
+        if (untouched > 0)
+        {
+            parts.Add($"{untouched} in no cache");
+        }
+
         return string.Create(CultureInfo.InvariantCulture, $"{report.Stage}: {report.Items} item(s): {string.Join(", ", parts)} ({report.Duration.TotalSeconds:F1} s)");
     }
 

@@ -150,9 +150,13 @@ public sealed class S3RemoteCache(IAmazonS3 client, string bucket, string prefix
         {
             throw new RemoteCacheException($"{Name}: cannot connect", transient: true, e);
         }
+        catch (AmazonClientException e) when (e.Message.StartsWith("Failed to resolve AWS credentials", StringComparison.Ordinal))
+        {
+            throw new RemoteCacheException($"{Name}: no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE", transient: false, e);
+        }
         catch (AmazonClientException e)
         {
-            // No credentials anywhere, or a configuration the SDK refuses: its message says which, with no secret in it.
+            // A configuration the SDK refuses: its message says what, with no secret in it.
             throw new RemoteCacheException($"{Name}: {e.Message}", transient: false, e);
         }
         catch (HttpRequestException e)

@@ -15,6 +15,9 @@ public abstract class RemoteKind : IAsyncLifetime
 
     protected string Folder => _folder.Root;
 
+    /// <summary>The server this kind started, stopped with it.</summary>
+    protected IAsyncDisposable? Started { get; set; }
+
     /// <summary>The address of the cache under <paramref name="prefix"/>.</summary>
     public abstract string Address(string prefix);
 
@@ -27,11 +30,15 @@ public abstract class RemoteKind : IAsyncLifetime
 
     public abstract ValueTask InitializeAsync();
 
-    public virtual ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        if (Started is not null)
+        {
+            await Started.DisposeAsync();
+        }
+
         _folder.Dispose();
         GC.SuppressFinalize(this);
-        return ValueTask.CompletedTask;
     }
 }
 
@@ -67,33 +74,19 @@ public sealed class FolderKind : RemoteKind
 
 public sealed class NginxKind : RemoteKind
 {
-    private NginxCacheServer? _server;
-
-    internal NginxCacheServer Server => _server ?? throw new InvalidOperationException("not started");
+    internal NginxCacheServer Server => Started as NginxCacheServer ?? throw new InvalidOperationException("not started");
 
     public override string Address(string prefix) => $"{Server.Endpoint}/{prefix}";
 
     public override async ValueTask InitializeAsync() =>
-        _server = await NginxCacheServer.StartAsync(Path.Combine(Folder, "nginx"), TestContext.Current.CancellationToken);
+        Started = await NginxCacheServer.StartAsync(Path.Combine(Folder, "nginx"), TestContext.Current.CancellationToken);
 
     public override Task StopAsync() => Server.StopAsync();
-
-    public override async ValueTask DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-
-        await base.DisposeAsync();
-    }
 }
 
 public sealed class SwiftKind : RemoteKind
 {
-    private SwiftS3Server? _server;
-
-    internal SwiftS3Server Server => _server ?? throw new InvalidOperationException("not started");
+    internal SwiftS3Server Server => Started as SwiftS3Server ?? throw new InvalidOperationException("not started");
 
     public override string Address(string prefix) => $"s3://{Server.Bucket}/{prefix}";
 
@@ -112,17 +105,7 @@ public sealed class SwiftKind : RemoteKind
     };
 
     public override async ValueTask InitializeAsync() =>
-        _server = await SwiftS3Server.StartAsync(Path.Combine(Folder, "swift"), TestContext.Current.CancellationToken);
+        Started = await SwiftS3Server.StartAsync(Path.Combine(Folder, "swift"), TestContext.Current.CancellationToken);
 
     public override Task StopAsync() => Server.StopAsync();
-
-    public override async ValueTask DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-
-        await base.DisposeAsync();
-    }
 }

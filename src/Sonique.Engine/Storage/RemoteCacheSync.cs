@@ -232,39 +232,41 @@ internal sealed class RemoteCacheSync(IRemoteCache remote, ContentStore store, b
         var tally = _pulls;
         tally.Start(0);
         long copied = 0;
+        // Renamed into place once verified, but not flushed to disk: the store verifies a blob whenever it restores it, so
+        // one torn by a crash is caught there and pulled again.
+        var temporary = AtomicFile.TemporaryPathBeside(target);
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
-            await AtomicFile.WriteAsync(
-                target,
-                async (output, token) =>
+            var hasher = new XxHash128();
+            await using (var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
+            {
+                // A socket gives a few kilobytes per read; whole buffers make a few hundred writes of a gigabyte, not tens of thousands.
+                int read;
+                while ((read = await source.ReadAtLeastAsync(buffer.AsMemory(0, BufferSize), BufferSize, throwOnEndOfStream: false, cancellationToken)) > 0)
                 {
-                    var hasher = new XxHash128();
-                    var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-                    try
-                    {
-                        int read;
-                        while ((read = await source.ReadAsync(buffer.AsMemory(0, BufferSize), token)) > 0)
-                        {
-                            hasher.Append(buffer.AsSpan(0, read));
-                            await output.WriteAsync(buffer.AsMemory(0, read), token);
-                            copied += read;
-                        }
-                    }
-                    finally
-                    {
-                        ArrayPool<byte>.Shared.Return(buffer);
-                    }
+                    hasher.Append(buffer.AsSpan(0, read));
+                    await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                    copied += read;
+                }
+            }
 
-                    var actual = new ContentHash(hasher.GetCurrentHashAsUInt128());
-                    if (actual != hash)
-                    {
-                        throw new ForeignBlobException(actual);
-                    }
-                },
-                cancellationToken);
+            var actual = new ContentHash(hasher.GetCurrentHashAsUInt128());
+            if (actual != hash)
+            {
+                throw new ForeignBlobException(actual);
+            }
+
+            File.Move(temporary, target, overwrite: true);
+        }
+        catch
+        {
+            AtomicFile.TryDelete(temporary);
+            throw;
         }
         finally
         {
+            ArrayPool<byte>.Shared.Return(buffer);
             tally.Finish(copied, counted: copied);
             observer?.Transferring(tally.Snapshot());
         }
