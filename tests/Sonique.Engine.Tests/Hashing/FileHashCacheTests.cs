@@ -105,6 +105,30 @@ public sealed class FileHashCacheTests : IDisposable
     }
 
     [Fact]
+    public void A_trusted_check_is_not_repeated_until_the_file_is_remembered_or_checks_are_forgotten()
+    {
+        var path = _ws.PathOf("a.txt");
+        _ws.Write("a.txt", "hello");
+        var cache = FileHashCache.InMemory();
+        cache.TrustChecks();
+        var hello = cache.Hash(path, Ct);
+
+        File.Delete(path);
+        Assert.Equal(hello, cache.TryHash(path, Ct));
+        Assert.Equal(1, cache.StampsRead);
+
+        _ws.Write("a.txt", "jello");
+        cache.Remember(path, ContentHash.Of("jello"u8));
+        Assert.Equal(ContentHash.Of("jello"u8), cache.TryHash(path, Ct));
+
+        cache.ForgetChecks();
+        File.Delete(path);
+        Assert.Null(cache.TryHash(path, Ct));
+        Assert.Null(cache.TryHash(path, Ct));
+        Assert.Equal(4, cache.StampsRead);
+    }
+
+    [Fact]
     public void A_missing_file_has_no_hash()
     {
         Assert.Null(FileHashCache.InMemory().TryHash(_ws.PathOf("nope"), Ct));

@@ -17,7 +17,7 @@ public sealed class PipelineTests : IDisposable
         using var pipeline = Pipeline.Open(_ws.Workspace, options);
         var transform = await pipeline.RunAsync(stages.Transform, Ct);
         var summarize = await pipeline.RunAsync(stages.Summarize, Ct);
-        return new Run(transform, summarize, stages, pipeline.FilesHashed);
+        return new Run(transform, summarize, stages, pipeline.FilesHashed, pipeline.StampsRead);
     }
 
     [Fact]
@@ -34,6 +34,8 @@ public sealed class PipelineTests : IDisposable
         Assert.Equal(20, second.Transform.Fresh);
         Assert.Equal(0, second.Stages.TransformRuns + second.Stages.SummarizeRuns);
         Assert.Equal(0, second.FilesHashed);
+        // 40 inputs, 20 outputs and summary.txt, each once: Summarize reads Transform's outputs, which Transform checked.
+        Assert.Equal(61, second.StampsRead);
     }
 
     [Fact]
@@ -405,5 +407,5 @@ public sealed class PipelineTests : IDisposable
         Assert.Equal("x", _ws.Read("model/weights.bin"));
     }
 
-    private sealed record Run(StageReport Transform, StageReport Summarize, SyntheticStages Stages, long FilesHashed);
+    private sealed record Run(StageReport Transform, StageReport Summarize, SyntheticStages Stages, long FilesHashed, long StampsRead);
 }
