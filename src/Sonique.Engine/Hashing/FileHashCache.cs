@@ -62,13 +62,13 @@ public sealed class FileHashCache
         }
 
         var magic = bytes.Length >= HeaderSize ? BinaryPrimitives.ReadUInt32LittleEndian(bytes) : 0;
-        var entries = magic switch
+        return magic switch
         {
-            Magic => ReadRecords(bytes),
-            MagicWithPaths => ReadWithPaths(bytes),
-            _ => NewEntries(0),
+            Magic => new FileHashCache(path, ReadRecords(bytes)),
+            // Saved again in the current format even when nothing changes, or every later run would read the paths.
+            MagicWithPaths => new FileHashCache(path, ReadWithPaths(bytes)) { _dirty = 1 },
+            _ => new FileHashCache(path, NewEntries(0)),
         };
-        return new FileHashCache(path, entries);
     }
 
     /// <summary>A truncated file keeps the whole records it has.</summary>

@@ -77,6 +77,9 @@ public sealed class FileHashCacheTests : IDisposable
 
         Assert.Equal(hash, cache.Hash(file, Ct));
         Assert.Equal(0, cache.FilesHashed);
+        cache.Save();
+        Assert.Equal(0x53484332u, BitConverter.ToUInt32(File.ReadAllBytes(_ws.PathOf("cache/hashes.bin")), 0));
+        Assert.Equal(hash, FileHashCache.Load(_ws.PathOf("cache/hashes.bin")).Hash(file, Ct));
     }
 
     [Fact]
