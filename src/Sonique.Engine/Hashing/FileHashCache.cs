@@ -145,6 +145,9 @@ public sealed class FileHashCache
     /// or <see cref="Remember(string, ContentHash)"/> of it: a no-op run's second stage reads the first one's outputs,
     /// which the first stage's check of its outputs has just stat'ed (300,000 <c>statx</c> calls at 300,000 items). Only
     /// while nothing but the caller changes the files: a pipeline trusts its checks while its stages change nothing.
+    /// The trust is bounded on purpose: it is never saved, so it lasts one run in one process (the next run loads the
+    /// cache afresh and stat's every file again), and a stage that publishes anything ends it. What it gives up is an
+    /// edit made by someone else while a run is in progress: that run's later stages may miss it; the next run sees it.
     /// </summary>
     public void TrustChecks() => _trustChecks = true;
 

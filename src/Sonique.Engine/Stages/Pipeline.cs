@@ -113,7 +113,8 @@ public sealed class Pipeline : IDisposable
     public async Task<StageReport> RunAsync(StageDefinition stage, CancellationToken cancellationToken)
     {
         RefuseWhenReadOnly();
-        // While stages change nothing, what one checked the next one trusts: a no-op run stat's each file once.
+        // While stages change nothing, what one checked the next one trusts: a no-op run stat's each file once. Only in
+        // this pipeline (one run, one process): an edit made while it runs is seen by the next run (FileHashCache.TrustChecks).
         _hashes.TrustChecks();
         StageReport report;
         try

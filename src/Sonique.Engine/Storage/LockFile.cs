@@ -161,6 +161,22 @@ public sealed class LockFile : IDisposable
         return location.Read();
     }
 
+    /// <summary>Whether the item's record, read straight from its stage's manifest, says it succeeded with
+    /// <paramref name="fingerprint"/> and wrote exactly <paramref name="outputs"/>, each still as recorded
+    /// (<see cref="Manifest.Succeeded"/>). False when it did not, and when only the decoded record can tell (one
+    /// committed in this run): the caller then reads <see cref="Item"/>.</summary>
+    public bool ItemSucceeded(string stage, string key, ContentHash fingerprint, IReadOnlyList<string> outputs, Func<string, ContentHash, bool> outputIntact)
+    {
+        StageItems.Location location;
+        lock (_gate)
+        {
+            location = ItemsOf(stage, create: false)?.Locate(key) ?? default;
+        }
+
+        // Read outside the lock, as in Item.
+        return location is { Record: null, Manifest: { } bytes } && Manifest.Succeeded(bytes, location.Offset, fingerprint, outputs, outputIntact);
+    }
+
     /// <summary>A per-item stage's item records by key, read from its manifest; null when the stage has none (never run,
     /// or a unit stage). The records are a copy, so they may be read while items are being committed.</summary>
     public IReadOnlyDictionary<string, ItemRecord>? Items(string stage)
@@ -192,6 +208,17 @@ public sealed class LockFile : IDisposable
             return _document.Stages.GetValueOrDefault(stage) is { Fingerprint: not null } record
                 ? record.Inputs ?? ItemsOf(stage, create: false)?.Get(stage)?.Inputs
                 : null;
+        }
+    }
+
+    /// <summary>Whether <see cref="UnitInputs"/> has the inputs, without decoding them: a unit stage that reads 300,000
+    /// files needs them only to say what changed.</summary>
+    public bool HasUnitInputs(string stage)
+    {
+        lock (_gate)
+        {
+            return _document.Stages.GetValueOrDefault(stage) is { Fingerprint: not null } record
+                && (record.Inputs is not null || ItemsOf(stage, create: false)?.Locate(stage) is { Record: not null } or { Manifest: not null });
         }
     }
 

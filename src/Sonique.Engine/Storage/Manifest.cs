@@ -121,6 +121,55 @@ internal static class Manifest
         return record;
     }
 
+    /// <summary>
+    /// Whether the record at <paramref name="offset"/> says its item succeeded with <paramref name="fingerprint"/> and
+    /// wrote exactly <paramref name="outputs"/>, each still as recorded by <paramref name="outputIntact"/>, read from the
+    /// bytes without decoding the record: a no-op run judges every item, and decoding each into maps of hex strings was
+    /// most of its time. False also when the bytes alone cannot tell (a hash kept as text): the record is decoded then.
+    /// </summary>
+    public static bool Succeeded(ReadOnlySpan<byte> bytes, int offset, ContentHash fingerprint, IReadOnlyList<string> outputs, Func<string, ContentHash, bool> outputIntact)
+    {
+        var reader = new SpanReader(bytes) { Position = offset };
+        if (reader.RawHash() != fingerprint || (reader.Byte() & FailedFlag) != 0)
+        {
+            return false;
+        }
+
+        reader.SkipMap(static (ref SpanReader r) => r.SkipText());
+        reader.SkipMap(static (ref SpanReader r) => r.SkipHash());
+        var count = reader.Count();
+        if (count != outputs.Count)
+        {
+            return false;
+        }
+
+        // The recorded paths are distinct, so each naming a declared output, as many as declared, is the same set.
+        for (var n = 0; n < count; n++)
+        {
+            var path = reader.Bytes(reader.Count());
+            var declared = IndexOf(outputs, path);
+            if (declared < 0 || reader.RawHash() is not { } hash || !outputIntact(outputs[declared], hash))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static int IndexOf(IReadOnlyList<string> texts, ReadOnlySpan<byte> utf8)
+    {
+        for (var i = 0; i < texts.Count; i++)
+        {
+            if (Ascii.Equals(utf8, texts[i]) || (!Ascii.IsValid(utf8) && Encoding.UTF8.GetString(utf8) == texts[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
     private static void WriteMap(BinaryWriter writer, SortedDictionary<string, string>? map, Action<BinaryWriter, string> writeValue)
     {
         writer.Write7BitEncodedInt(map?.Count ?? 0);
@@ -204,22 +253,24 @@ internal static class Manifest
             var tag => throw new InvalidDataException($"unknown hash tag {tag} at byte {_position}"),
         };
 
-        public void SkipText() => Bytes(Count());
-
-        public void SkipHash()
+        /// <summary>A hash kept as its 16 bytes; null for one kept as text.</summary>
+        public ContentHash? RawHash()
         {
             switch (Byte())
             {
                 case HashTag:
-                    Bytes(16);
-                    break;
+                    return new ContentHash(BinaryPrimitives.ReadUInt128BigEndian(Bytes(16)));
                 case TextTag:
                     SkipText();
-                    break;
+                    return null;
                 case var tag:
                     throw new InvalidDataException($"unknown hash tag {tag} at byte {_position}");
             }
         }
+
+        public void SkipText() => Bytes(Count());
+
+        public void SkipHash() => RawHash();
 
         public void SkipMap(SkipValue skipValue)
         {

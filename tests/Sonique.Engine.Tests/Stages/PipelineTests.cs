@@ -108,6 +108,26 @@ public sealed class PipelineTests : IDisposable
     }
 
     [Fact]
+    public async Task An_edit_between_two_runs_is_seen_though_the_run_before_trusted_its_checks()
+    {
+        var copies = new PipelineOptions { CacheType = CacheLinkType.Copy };
+        await RunAsync(options: copies);
+        // A no-op run: Summarize trusts the stamps of Transform's outputs that Transform has just checked.
+        Assert.True((await RunAsync(options: copies)).Summarize.DidNothing);
+        var expected = _ws.Read("out/item00004.txt");
+        _ws.Write("out/item00004.txt", "edited by hand");
+        _ws.Write("inputs/item00007.b", "changed");
+
+        var rerun = await RunAsync(options: copies);
+
+        Assert.Equal(1, rerun.Transform.Restored);
+        Assert.Equal(1, rerun.Transform.Ran);
+        Assert.Equal(1, rerun.Summarize.Ran);
+        Assert.Equal(expected, _ws.Read("out/item00004.txt"));
+        Assert.Contains("CHANGED", _ws.Read("out/item00007.txt"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_output_edited_by_hand_is_detected_and_put_back()
     {
         // Written in place, which only a copy keeps from the store (CacheLinkTests has the linked types).
