@@ -24,7 +24,7 @@ public sealed class FileHashCache
     private const int RecordSize = 64;
     private readonly ConcurrentDictionary<UInt128, Entry> _entries;
     private readonly string? _path;
-    private readonly ConcurrentDictionary<UInt128, ContentHash> _checked = new();
+    private readonly ConcurrentDictionary<UInt128, ContentHash> _checked;
     private volatile bool _trustChecks;
     private int _dirty;
 
@@ -32,6 +32,8 @@ public sealed class FileHashCache
     {
         _path = path;
         _entries = entries;
+        // Sized for every known file at once: a no-op run checks them all, and growing to 900,000 entries rehashes.
+        _checked = NewEntries<ContentHash>(entries.Count);
     }
 
     public int Count => _entries.Count;
@@ -116,7 +118,9 @@ public sealed class FileHashCache
         return entries;
     }
 
-    private static ConcurrentDictionary<UInt128, Entry> NewEntries(int capacity) =>
+    private static ConcurrentDictionary<UInt128, Entry> NewEntries(int capacity) => NewEntries<Entry>(capacity);
+
+    private static ConcurrentDictionary<UInt128, T> NewEntries<T>(int capacity) =>
         new(Environment.ProcessorCount, Math.Max(capacity, 31));
 
     private static UInt128 KeyOf(string fullPath)
@@ -125,7 +129,8 @@ public sealed class FileHashCache
         var most = Encoding.UTF8.GetMaxByteCount(fullPath.Length);
         if (most <= OnStack)
         {
-            Span<byte> bytes = stackalloc byte[OnStack];
+            // As long as the path needs, not the most: the stack space is cleared first, once per file looked up.
+            Span<byte> bytes = stackalloc byte[most];
             return XxHash128.HashToUInt128(bytes[..Encoding.UTF8.GetBytes(fullPath, bytes)]);
         }
 

@@ -70,22 +70,34 @@ internal sealed class Staleness(Workspace workspace, FileHashCache hashes, int j
         return verdicts;
     }
 
-    /// <summary>Every input of every item, hashed in parallel: a stage of many small items and a unit stage that reads a
-    /// whole folder are hashed as fast.</summary>
+    /// <summary>Every input of every item, hashed in parallel: across items, or across the inputs of a stage's one item
+    /// (a unit stage that reads a whole folder), so both are hashed as fast.</summary>
     private async Task<ContentHash?[][]> HashInputsAsync(IReadOnlyList<StageItem> items, CancellationToken cancellationToken)
     {
-        var hashed = items.Select(item => new ContentHash?[item.Inputs.Count]).ToArray();
-        var inputs = items.SelectMany((item, i) => item.Inputs.Select((_, j) => (Item: i, Input: j))).ToArray();
+        var hashed = new ContentHash?[items.Count][];
+        for (var i = 0; i < items.Count; i++)
+        {
+            hashed[i] = new ContentHash?[items[i].Inputs.Count];
+        }
+
+        void Hash(int i, int j) => hashed[i][j] = hashes.TryHash(workspace.Resolve(items[i].Inputs[j]), cancellationToken);
         await Task.Run(
-            () => Parallel.For(
-                0,
-                inputs.Length,
-                Parallelism(cancellationToken),
-                k =>
+            () =>
+            {
+                if (items.Count == 1)
                 {
-                    var (i, j) = inputs[k];
-                    hashed[i][j] = hashes.TryHash(workspace.Resolve(items[i].Inputs[j]), cancellationToken);
-                }),
+                    Parallel.For(0, hashed[0].Length, Parallelism(cancellationToken), j => Hash(0, j));
+                    return;
+                }
+
+                Parallel.For(0, items.Count, Parallelism(cancellationToken), i =>
+                {
+                    for (var j = 0; j < hashed[i].Length; j++)
+                    {
+                        Hash(i, j);
+                    }
+                });
+            },
             cancellationToken);
         return hashed;
     }
