@@ -101,7 +101,7 @@ internal static class NoOpPhases
         }
         );
         var manifestMegabytes = LockFile.OpenForReading(workspace.LockFilePath, workspace.JournalPath, store).Manifests.Sum(m => new FileInfo(store.PathOf(m)).Length) / 1e6;
-        yield return (string.Create(CultureInfo.InvariantCulture, $"LockFile: read and decode the manifests ({manifestMegabytes:F1} MB)"), () =>
+        yield return (string.Create(CultureInfo.InvariantCulture, $"LockFile: read and index the manifests ({manifestMegabytes:F1} MB)"), () =>
         {
             // The first look at a stage's records reads its manifest.
             stages.ForEach(s => lockFile!.Item(s, "item00000"));

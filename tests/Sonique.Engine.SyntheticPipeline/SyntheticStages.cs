@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Enumeration;
 using System.Text;
 
 namespace Sonique.Engine.SyntheticPipeline;
@@ -71,11 +72,13 @@ public sealed class SyntheticStages(Workspace workspace, string salt = "", int d
             throw new DirectoryNotFoundException($"no inputs folder at '{inputs}'");
         }
 
-        return Directory.EnumerateFiles(inputs, "*.a")
-            .Select(Path.GetFileNameWithoutExtension)
-            .Order(StringComparer.Ordinal)
-            .Select(key => new StageItem(key!, [$"inputs/{key}.a", $"inputs/{key}.b"], [$"out/{key}.txt"]))
-            .ToList();
+        // The keys straight from the directory entries, without a full path made per file: the benchmark lists 600,000.
+        var keys = new FileSystemEnumerable<string>(inputs, (ref entry) => entry.FileName[..^2].ToString(), new EnumerationOptions { AttributesToSkip = 0 })
+        {
+            ShouldIncludePredicate = (ref entry) => !entry.IsDirectory && entry.FileName.EndsWith(".a", StringComparison.Ordinal),
+        }.ToList();
+        keys.Sort(StringComparer.Ordinal);
+        return keys.ConvertAll(key => new StageItem(key, [$"inputs/{key}.a", $"inputs/{key}.b"], [$"out/{key}.txt"]));
     }
 
     /// <summary>Writes a workspace of <paramref name="count"/> items, two small input files each.</summary>

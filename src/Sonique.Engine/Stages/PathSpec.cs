@@ -29,7 +29,7 @@ internal static class PathSpec
                 throw new FileNotFoundException($"input folder '{spec}' does not exist");
             }
 
-            return InputFilesUnder(workspace, full).Select(workspace.Relative);
+            return InputFilesUnder(workspace, full);
         }
 
         if (!File.Exists(full))
@@ -41,10 +41,10 @@ internal static class PathSpec
     }
 
     /// <summary>
-    /// The files of an input folder that a stage can open: symbolic links are followed only while their real target
-    /// stays in the workspace (the folder's own included), each real folder is read once (a link loop ends), and an
-    /// entry that cannot be opened by its name (a broken link, a name not valid in the file system's encoding) is
-    /// left out. The stage that reads the folder sees those entries itself, and can report them.
+    /// The files of an input folder that a stage can open, workspace-relative: symbolic links are followed only while
+    /// their real target stays in the workspace (the folder's own included), each real folder is read once (a link loop
+    /// ends), and an entry that cannot be opened by its name (a broken link, a name not valid in the file system's
+    /// encoding) is left out. The stage that reads the folder sees those entries itself, and can report them.
     /// </summary>
     private static List<string> InputFilesUnder(Workspace workspace, string folder)
     {
@@ -55,30 +55,32 @@ internal static class PathSpec
         }
 
         var read = new HashSet<string>(StringComparer.Ordinal) { WorkspaceFolder.RealPath(folder) };
-        var pending = new Stack<string>([folder]);
+        // Inside, so never the workspace itself: its files are named after a folder.
+        var pending = new Stack<(string Full, string Relative)>([(folder, workspace.Relative(folder).TrimEnd('/'))]);
         while (pending.TryPop(out var current))
         {
-            foreach (var (path, isLink, isFolder) in Entries(current))
+            foreach (var entry in Entries(current.Full, current.Relative))
             {
                 // Everything under a folder that really is inside is inside too, unless it is a link.
-                if (isLink && !LeadsInside(workspace, path))
+                if (entry.IsLink && !LeadsInside(workspace, entry.Full!))
                 {
                     continue;
                 }
 
-                // A name not valid in the file system's encoding reads back with U+FFFD and cannot be opened by it:
-                // only such names, and links, need a look beyond the listing.
-                var lookAgain = isLink || path.Contains('\uFFFD', StringComparison.Ordinal);
-                if (lookAgain ? Directory.Exists(path) : isFolder)
+                if (entry.Full is null)
                 {
-                    if (read.Add(WorkspaceFolder.RealPath(path)))
+                    files.Add(entry.Relative);
+                }
+                else if (entry.IsLink || entry.Full.Contains('\uFFFD', StringComparison.Ordinal) ? Directory.Exists(entry.Full) : entry.IsFolder)
+                {
+                    if (read.Add(WorkspaceFolder.RealPath(entry.Full)))
                     {
-                        pending.Push(path);
+                        pending.Push((entry.Full, entry.Relative));
                     }
                 }
-                else if (!lookAgain || File.Exists(isLink ? WorkspaceFolder.RealPath(path) : path))
+                else if (File.Exists(entry.IsLink ? WorkspaceFolder.RealPath(entry.Full) : entry.Full))
                 {
-                    files.Add(path);
+                    files.Add(entry.Relative);
                 }
             }
         }
@@ -87,11 +89,20 @@ internal static class PathSpec
     }
 
     /// <summary>A folder's entries with what the listing itself says of each (its type, from the directory entry), so
-    /// that a folder of 300,000 files costs no call per file beyond the listing; only links are looked at further.</summary>
-    private static FileSystemEnumerable<(string Path, bool IsLink, bool IsFolder)> Entries(string folder) =>
+    /// that a folder of 300,000 files costs no call per file beyond the listing; only links and folders are looked at
+    /// further, and a name not valid in the file system's encoding (it reads back with U+FFFD and cannot be opened by
+    /// it). Only those carry their full path: a plain file's is its folder's relative path and its name, which is what
+    /// <see cref="Workspace.Relative"/> would make of it, without a full path made and taken apart per file.</summary>
+    private static FileSystemEnumerable<(string Relative, string? Full, bool IsLink, bool IsFolder)> Entries(string folder, string relativeFolder) =>
         new(
             folder,
-            (ref entry) => (entry.ToFullPath(), (entry.Attributes & FileAttributes.ReparsePoint) != 0, entry.IsDirectory),
+            (ref entry) =>
+            {
+                var isLink = (entry.Attributes & FileAttributes.ReparsePoint) != 0;
+                var relative = string.Concat(relativeFolder, "/", entry.FileName);
+                var plain = !isLink && !entry.IsDirectory && !entry.FileName.Contains('\uFFFD');
+                return (relative, plain ? null : entry.ToFullPath(), isLink, entry.IsDirectory);
+            },
             new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = false });
 
     private static bool LeadsInside(Workspace workspace, string path)

@@ -45,6 +45,9 @@ public sealed class Pipeline : IDisposable
     /// <summary>Files read for hashing in this run (not answered from the hash cache).</summary>
     public long FilesHashed => _hashes.FilesHashed;
 
+    /// <summary>Inputs and outputs whose stamp was read to tell whether they changed since this pipeline was opened.</summary>
+    public long StampsRead => _hashes.StampsRead;
+
     /// <summary>Opened for reading: the run that holds the workspace now ("pid ..., started ..., command: ..."), or
     /// null when none does.</summary>
     public string? RunningRun { get; private init; }
@@ -110,8 +113,26 @@ public sealed class Pipeline : IDisposable
     public async Task<StageReport> RunAsync(StageDefinition stage, CancellationToken cancellationToken)
     {
         RefuseWhenReadOnly();
-        var plan = await StagePlan.ListAsync(stage, Workspace, cancellationToken);
-        var report = await _runner.RunAsync(plan, StageRecords.For(plan, _lock), cancellationToken);
+        // While stages change nothing, what one checked the next one trusts: a no-op run stat's each file once. Only in
+        // this pipeline (one run, one process): an edit made while it runs is seen by the next run (FileHashCache.TrustChecks).
+        _hashes.TrustChecks();
+        StageReport report;
+        try
+        {
+            var plan = await StagePlan.ListAsync(stage, Workspace, cancellationToken);
+            report = await _runner.RunAsync(plan, StageRecords.For(plan, _lock), cancellationToken);
+        }
+        catch
+        {
+            _hashes.ForgetChecks();
+            throw;
+        }
+
+        if (!report.DidNothing)
+        {
+            _hashes.ForgetChecks();
+        }
+
         if (_remote is { Pushes: true } && report.Ran + report.Failed > 0)
         {
             // The stage's manifest changed with its items.
@@ -129,6 +150,7 @@ public sealed class Pipeline : IDisposable
     public async Task<StageReport> PullAsync(StageDefinition stage, CancellationToken cancellationToken)
     {
         RefuseWhenReadOnly();
+        _hashes.ForgetChecks();
         var plan = await StagePlan.ListAsync(stage, Workspace, cancellationToken);
         return await _runner.RunAsync(plan, StageRecords.For(plan, _lock), cancellationToken, restoreOnly: true);
     }
@@ -188,6 +210,7 @@ public sealed class Pipeline : IDisposable
 
     public async Task<StageStatus> GetStatusAsync(StageDefinition stage, CancellationToken cancellationToken)
     {
+        _hashes.ForgetChecks();
         StagePlan plan;
         try
         {

@@ -1,3 +1,5 @@
+using Sonique.Engine.Hashing;
+
 namespace Sonique.Engine;
 
 /// <summary>
@@ -22,6 +24,11 @@ internal abstract class StageRecords(StagePlan plan, LockFile lockFile)
     /// <summary>What the item's last run recorded, or null when it has none.</summary>
     public abstract ItemRecord? Recorded(StageItem item);
 
+    /// <summary>Whether the item's record says it succeeded with <paramref name="fingerprint"/> and wrote exactly its
+    /// declared outputs, each still as recorded by <paramref name="outputIntact"/>: a fresh item, told without
+    /// decoding its record. False also when that cannot be told so (<see cref="Recorded"/> then decides).</summary>
+    public abstract bool Succeeded(StageItem item, ContentHash fingerprint, Func<string, ContentHash, bool> outputIntact);
+
     /// <summary>Records a finished item durably (a unit stage's item only succeeds: its failure fails the stage).</summary>
     public abstract void Keep(StageItem item, ItemRecord record);
 
@@ -39,6 +46,9 @@ internal abstract class StageRecords(StagePlan plan, LockFile lockFile)
         public override bool NeverRun => !LockFile.HasItemRecords(Plan.Name);
 
         public override ItemRecord? Recorded(StageItem item) => LockFile.Item(Plan.Name, item.Key);
+
+        public override bool Succeeded(StageItem item, ContentHash fingerprint, Func<string, ContentHash, bool> outputIntact) =>
+            LockFile.ItemSucceeded(Plan.Name, item.Key, fingerprint, item.Outputs, outputIntact);
 
         public override void Keep(StageItem item, ItemRecord record) => LockFile.CommitItem(Plan.Name, item.Key, record);
 
@@ -60,6 +70,14 @@ internal abstract class StageRecords(StagePlan plan, LockFile lockFile)
                     Outputs = stage.Outputs ?? new SortedDictionary<string, string>(StringComparer.Ordinal),
                 }
                 : null;
+
+        /// <summary>The recorded paths are distinct, so each naming a declared output, as many as declared, is the same set.</summary>
+        public override bool Succeeded(StageItem item, ContentHash fingerprint, Func<string, ContentHash, bool> outputIntact) =>
+            Stage is { Fingerprint: { } recorded, Outputs: { } outputs }
+            && recorded == fingerprint.ToString()
+            && outputs.Count == item.Outputs.Count
+            && LockFile.HasUnitInputs(Plan.Name)
+            && outputs.All(o => item.Outputs.Contains(o.Key) && ContentHash.TryParse(o.Value, out var hash) && hash.ToString() == o.Value && outputIntact(o.Key, hash));
 
         public override void Keep(StageItem item, ItemRecord record)
         {

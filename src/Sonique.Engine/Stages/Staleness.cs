@@ -11,16 +11,39 @@ internal enum VerdictKind
     KnownFailure,
 }
 
-/// <summary>What an item is now, against what was recorded: its fingerprint, input hashes and values, and why it
-/// is not fresh.</summary>
+/// <summary>What an item is now, against what was recorded: its fingerprint, input hashes (in the order of its inputs,
+/// null for a missing one), and why it is not fresh.</summary>
 internal sealed record ItemVerdict(
     StageItem Item,
     ContentHash Fingerprint,
-    SortedDictionary<string, string> Inputs,
-    SortedDictionary<string, string> Values,
+    IReadOnlyList<ContentHash?> InputHashes,
     string? MissingInput,
     VerdictKind Kind,
-    IReadOnlyList<string> Reasons);
+    IReadOnlyList<string> Reasons)
+{
+    private SortedDictionary<string, string>? _inputs;
+    private SortedDictionary<string, string>? _values;
+
+    /// <summary>The input hashes by path, as a record keeps them; made when asked for (a record written, a change
+    /// described), not for each fresh item of a no-op run.</summary>
+    public SortedDictionary<string, string> Inputs => _inputs ??= InputMap();
+
+    public SortedDictionary<string, string> Values => _values ??= new(Item.Values.ToDictionary(), StringComparer.Ordinal);
+
+    private SortedDictionary<string, string> InputMap()
+    {
+        var inputs = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        for (var j = 0; j < Item.Inputs.Count; j++)
+        {
+            if (InputHashes[j] is { } hash)
+            {
+                inputs[Item.Inputs[j]] = hash.ToString();
+            }
+        }
+
+        return inputs;
+    }
+}
 
 /// <summary>
 /// Decides what is stale and why: hashes every item's inputs (in parallel, across items and within one), computes
@@ -35,34 +58,46 @@ internal sealed class Staleness(Workspace workspace, FileHashCache hashes, int j
         var items = plan.Items;
         var inputHashes = await HashInputsAsync(items, cancellationToken);
         var digest = Fingerprint.ParametersDigest(plan.Stage.Parameters);
-        var stageRecord = records.Stage;
+        Func<string, ContentHash, bool> outputIntact = (path, hash) => hashes.TryHash(workspace.Resolve(path), cancellationToken) == hash;
         var verdicts = new ItemVerdict[items.Count];
         await Task.Run(
             () => Parallel.For(
                 0,
                 items.Count,
                 Parallelism(cancellationToken),
-                i => verdicts[i] = Judge(plan, digest, stageRecord, records.Recorded(items[i]), items[i], inputHashes[i], cancellationToken)),
+                i => verdicts[i] = Judge(plan, digest, records, items[i], inputHashes[i], outputIntact, cancellationToken)),
             cancellationToken);
         return verdicts;
     }
 
-    /// <summary>Every input of every item, hashed in parallel: a stage of many small items and a unit stage that reads a
-    /// whole folder are hashed as fast.</summary>
+    /// <summary>Every input of every item, hashed in parallel: across items, or across the inputs of a stage's one item
+    /// (a unit stage that reads a whole folder), so both are hashed as fast.</summary>
     private async Task<ContentHash?[][]> HashInputsAsync(IReadOnlyList<StageItem> items, CancellationToken cancellationToken)
     {
-        var hashed = items.Select(item => new ContentHash?[item.Inputs.Count]).ToArray();
-        var inputs = items.SelectMany((item, i) => item.Inputs.Select((_, j) => (Item: i, Input: j))).ToArray();
+        var hashed = new ContentHash?[items.Count][];
+        for (var i = 0; i < items.Count; i++)
+        {
+            hashed[i] = new ContentHash?[items[i].Inputs.Count];
+        }
+
+        void Hash(int i, int j) => hashed[i][j] = hashes.TryHash(workspace.Resolve(items[i].Inputs[j]), cancellationToken);
         await Task.Run(
-            () => Parallel.For(
-                0,
-                inputs.Length,
-                Parallelism(cancellationToken),
-                k =>
+            () =>
+            {
+                if (items.Count == 1)
                 {
-                    var (i, j) = inputs[k];
-                    hashed[i][j] = hashes.TryHash(workspace.Resolve(items[i].Inputs[j]), cancellationToken);
-                }),
+                    Parallel.For(0, hashed[0].Length, Parallelism(cancellationToken), j => Hash(0, j));
+                    return;
+                }
+
+                Parallel.For(0, items.Count, Parallelism(cancellationToken), i =>
+                {
+                    for (var j = 0; j < hashed[i].Length; j++)
+                    {
+                        Hash(i, j);
+                    }
+                });
+            },
             cancellationToken);
         return hashed;
     }
@@ -70,28 +105,23 @@ internal sealed class Staleness(Workspace workspace, FileHashCache hashes, int j
     private ItemVerdict Judge(
         StagePlan plan,
         string parametersDigest,
-        StageRecord? stageRecord,
-        ItemRecord? record,
+        StageRecords records,
         StageItem item,
         ContentHash?[] inputHashes,
+        Func<string, ContentHash, bool> outputIntact,
         CancellationToken cancellationToken)
     {
-        var inputs = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        string? missing = null;
-        for (var j = 0; j < item.Inputs.Count; j++)
+        var missingAt = Array.IndexOf(inputHashes, null);
+        var missing = missingAt < 0 ? null : item.Inputs[missingAt];
+        var fingerprint = Fingerprint.Of(plan.Stage, parametersDigest, plan.FingerprintKey(item), item.Values, item.Outputs, item.Inputs, inputHashes);
+        var verdict = new ItemVerdict(item, fingerprint, inputHashes, missing, VerdictKind.Fresh, []);
+        // Most items of a rerun are fresh, and saying so needs no record decoded: only the reasons of one that is not do.
+        if (missing is null && records.Succeeded(item, fingerprint, outputIntact))
         {
-            if (inputHashes[j] is { } hash)
-            {
-                inputs[item.Inputs[j]] = hash.ToString();
-            }
-            else
-            {
-                missing ??= item.Inputs[j];
-            }
+            return verdict;
         }
 
-        var values = new SortedDictionary<string, string>(item.Values.ToDictionary(), StringComparer.Ordinal);
-        var fingerprint = Fingerprint.Of(plan.Stage, parametersDigest, plan.FingerprintKey(item), values.Concat(OutputParts(item.Outputs)), inputs);
+        var record = records.Recorded(item);
         var reasons = new List<string>();
         var kind = VerdictKind.Stale;
         if (missing is not null)
@@ -104,7 +134,7 @@ internal sealed class Staleness(Workspace workspace, FileHashCache hashes, int j
         }
         else if (record.Fingerprint != fingerprint.ToString())
         {
-            reasons.AddRange(DescribeChange(plan.Stage, stageRecord!, record.Values, values, record.Inputs, inputs));
+            reasons.AddRange(DescribeChange(plan.Stage, records.Stage!, record.Values, verdict.Values, record.Inputs, verdict.Inputs));
         }
         else if (record.Failure is not null)
         {
@@ -123,12 +153,7 @@ internal sealed class Staleness(Workspace workspace, FileHashCache hashes, int j
             reasons.AddRange(DescribeOutputs(record.Outputs, item.Outputs, cancellationToken));
         }
 
-        if (reasons.Count == 0)
-        {
-            kind = VerdictKind.Fresh;
-        }
-
-        return new ItemVerdict(item, fingerprint, inputs, values, missing, kind, reasons);
+        return verdict with { Kind = reasons.Count == 0 ? VerdictKind.Fresh : kind, Reasons = reasons };
     }
 
     private static List<string> DescribeChange(
@@ -210,10 +235,6 @@ internal sealed class Staleness(Workspace workspace, FileHashCache hashes, int j
 
         return reasons;
     }
-
-    /// <summary>The declared outputs enter the fingerprint by position: moving an output is new work.</summary>
-    private static IEnumerable<KeyValuePair<string, string>> OutputParts(IReadOnlyList<string> outputs) =>
-        outputs.Select((o, i) => new KeyValuePair<string, string>($"->{i}", o));
 
     private ParallelOptions Parallelism(CancellationToken cancellationToken) =>
         new() { MaxDegreeOfParallelism = jobs, CancellationToken = cancellationToken };

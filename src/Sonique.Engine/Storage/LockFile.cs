@@ -151,10 +151,30 @@ public sealed class LockFile : IDisposable
 
     public ItemRecord? Item(string stage, string key)
     {
+        StageItems.Location location;
         lock (_gate)
         {
-            return ItemsOf(stage, create: false)?.Records.GetValueOrDefault(key);
+            location = ItemsOf(stage, create: false)?.Locate(key) ?? default;
         }
+
+        // Decoded outside the lock: stages judge their items in parallel, and the manifest's bytes never change.
+        return location.Read();
+    }
+
+    /// <summary>Whether the item's record, read straight from its stage's manifest, says it succeeded with
+    /// <paramref name="fingerprint"/> and wrote exactly <paramref name="outputs"/>, each still as recorded
+    /// (<see cref="Manifest.Succeeded"/>). False when it did not, and when only the decoded record can tell (one
+    /// committed in this run): the caller then reads <see cref="Item"/>.</summary>
+    public bool ItemSucceeded(string stage, string key, ContentHash fingerprint, IReadOnlyList<string> outputs, Func<string, ContentHash, bool> outputIntact)
+    {
+        StageItems.Location location;
+        lock (_gate)
+        {
+            location = ItemsOf(stage, create: false)?.Locate(key) ?? default;
+        }
+
+        // Read outside the lock, as in Item.
+        return location is { Record: null, Manifest: { } bytes } && Manifest.Succeeded(bytes, location.Offset, fingerprint, outputs, outputIntact);
     }
 
     /// <summary>A per-item stage's item records by key, read from its manifest; null when the stage has none (never run,
@@ -186,8 +206,19 @@ public sealed class LockFile : IDisposable
         lock (_gate)
         {
             return _document.Stages.GetValueOrDefault(stage) is { Fingerprint: not null } record
-                ? record.Inputs ?? ItemsOf(stage, create: false)?.Records.GetValueOrDefault(stage)?.Inputs
+                ? record.Inputs ?? ItemsOf(stage, create: false)?.Get(stage)?.Inputs
                 : null;
+        }
+    }
+
+    /// <summary>Whether <see cref="UnitInputs"/> has the inputs, without decoding them: a unit stage that reads 300,000
+    /// files needs them only to say what changed.</summary>
+    public bool HasUnitInputs(string stage)
+    {
+        lock (_gate)
+        {
+            return _document.Stages.GetValueOrDefault(stage) is { Fingerprint: not null } record
+                && (record.Inputs is not null || ItemsOf(stage, create: false)?.Locate(stage) is { Record: not null } or { Manifest: not null });
         }
     }
 
@@ -216,7 +247,7 @@ public sealed class LockFile : IDisposable
             if (keepItems is not null)
             {
                 var items = ItemsOf(stage, create: true)!;
-                foreach (var gone in items.Records.Keys.Where(k => !keepItems.Contains(k)).ToList())
+                foreach (var gone in items.Keys.Where(k => !keepItems.Contains(k)).ToList())
                 {
                     items.Records.Remove(gone);
                     items.Changed = true;
@@ -372,12 +403,12 @@ public sealed class LockFile : IDisposable
             return null;
         }
 
-        items = new StageItems(manifest is null ? new Dictionary<string, ItemRecord>(StringComparer.Ordinal) : ReadManifest(stage, manifest));
+        items = manifest is null ? new StageItems(new Dictionary<string, ItemRecord>(StringComparer.Ordinal)) : ReadManifest(stage, manifest);
         _items[stage] = items;
         return items;
     }
 
-    private Dictionary<string, ItemRecord> ReadManifest(string stage, string manifest)
+    private StageItems ReadManifest(string stage, string manifest)
     {
         string problem;
         if (!ContentHash.TryParse(manifest, out var hash))
@@ -391,7 +422,7 @@ public sealed class LockFile : IDisposable
                 case RestoreResult.Restored:
                     try
                     {
-                        return Manifest.Decode(bytes);
+                        return new StageItems(bytes, Manifest.Index(bytes));
                     }
                     catch (InvalidDataException e)
                     {
@@ -409,7 +440,7 @@ public sealed class LockFile : IDisposable
         }
 
         _warning?.Invoke(stage, $"the manifest of its item records, {manifest}, named by the lock file, {problem}; its items are treated as never run (restored from the run cache where it knows them, else run again)");
-        return new Dictionary<string, ItemRecord>(StringComparer.Ordinal);
+        return new StageItems(new Dictionary<string, ItemRecord>(StringComparer.Ordinal));
     }
 
     private static bool SameHeader(StageRecord? old, StageRecord now) =>
@@ -466,12 +497,41 @@ public sealed class LockFile : IDisposable
     }
 }
 
-/// <summary>A stage's item records in memory, and whether they differ from its manifest.</summary>
-internal sealed class StageItems(Dictionary<string, ItemRecord> records)
+/// <summary>A stage's item records in memory, and whether they differ from its manifest. Read from a manifest, they stay
+/// in its bytes, each decoded when asked for, until a change to the stage needs them all as records.</summary>
+internal sealed class StageItems
 {
-    public Dictionary<string, ItemRecord> Records { get; } = records;
+    private readonly byte[]? _manifest;
+    private readonly Dictionary<string, int>? _index;
+    private Dictionary<string, ItemRecord>? _records;
+
+    public StageItems(Dictionary<string, ItemRecord> records) => _records = records;
+
+    public StageItems(byte[] manifest, Dictionary<string, int> index)
+    {
+        _manifest = manifest;
+        _index = index;
+    }
+
+    public Dictionary<string, ItemRecord> Records => _records ??= Manifest.Decode(_manifest!);
+
+    public IEnumerable<string> Keys => _records?.Keys ?? (IEnumerable<string>)_index!.Keys;
 
     public bool Changed { get; set; }
+
+    public ItemRecord? Get(string key) => Locate(key).Read();
+
+    /// <summary>The item's record when it is decoded already, else where it is in the manifest; neither when the stage
+    /// has no such item.</summary>
+    public Location Locate(string key) =>
+        _records is not null ? new Location(_records.GetValueOrDefault(key), null, 0)
+        : _index!.TryGetValue(key, out var offset) ? new Location(null, _manifest, offset)
+        : default;
+
+    public readonly record struct Location(ItemRecord? Record, byte[]? Manifest, int Offset)
+    {
+        public ItemRecord? Read() => Record ?? (Manifest is { } bytes ? global::Sonique.Engine.Manifest.DecodeRecord(bytes, Offset) : null);
+    }
 }
 
 /// <summary>Items of a stage finished so far (<paramref name="Failed"/> of them failed).</summary>

@@ -52,6 +52,21 @@ internal static class Manifest
     /// <summary>The records a manifest holds; <see cref="InvalidDataException"/> when the bytes are not one.</summary>
     public static Dictionary<string, ItemRecord> Decode(ReadOnlySpan<byte> bytes)
     {
+        var index = Index(bytes);
+        var items = new Dictionary<string, ItemRecord>(index.Count, StringComparer.Ordinal);
+        foreach (var (key, offset) in index)
+        {
+            items[key] = DecodeRecord(bytes, offset);
+        }
+
+        return items;
+    }
+
+    /// <summary>Where each item's record starts in the manifest, every record checked as <see cref="Decode"/> checks it
+    /// but none decoded: a no-op run reads each record once, so keeping them all decoded (three maps and a string per
+    /// hash, for 300,000 items) cost more than reading them.</summary>
+    public static Dictionary<string, int> Index(ReadOnlySpan<byte> bytes)
+    {
         var reader = new SpanReader(bytes);
         if (!reader.Bytes(Magic.Length).SequenceEqual(Magic))
         {
@@ -64,22 +79,20 @@ internal static class Manifest
             throw new InvalidDataException($"{count} items cannot fit in {bytes.Length} bytes");
         }
 
-        var items = new Dictionary<string, ItemRecord>(count, StringComparer.Ordinal);
+        var index = new Dictionary<string, int>(count, StringComparer.Ordinal);
         for (var i = 0; i < count; i++)
         {
             var key = reader.Text();
-            var record = new ItemRecord { Fingerprint = reader.Hash() };
+            index[key] = reader.Position;
+            reader.SkipHash();
             var flags = reader.Byte();
-            record.Values = reader.MapOrNull(static (ref SpanReader r) => r.Text());
-            record.Inputs = reader.Map(static (ref SpanReader r) => r.Hash());
-            record.Outputs = reader.Map(static (ref SpanReader r) => r.Hash());
-            record.Permanent = (flags & PermanentFlag) != 0;
+            reader.SkipMap(static (ref SpanReader r) => r.SkipText());
+            reader.SkipMap(static (ref SpanReader r) => r.SkipHash());
+            reader.SkipMap(static (ref SpanReader r) => r.SkipHash());
             if ((flags & FailedFlag) != 0)
             {
-                record.Failure = reader.Text();
+                reader.SkipText();
             }
-
-            items[key] = record;
         }
 
         if (!reader.AtEnd)
@@ -87,7 +100,74 @@ internal static class Manifest
             throw new InvalidDataException("bytes after the last item");
         }
 
-        return items;
+        return index;
+    }
+
+    /// <summary>The record at <paramref name="offset"/>, a position <see cref="Index"/> gave for these bytes.</summary>
+    public static ItemRecord DecodeRecord(ReadOnlySpan<byte> bytes, int offset)
+    {
+        var reader = new SpanReader(bytes) { Position = offset };
+        var record = new ItemRecord { Fingerprint = reader.Hash() };
+        var flags = reader.Byte();
+        record.Values = reader.MapOrNull(static (ref SpanReader r) => r.Text());
+        record.Inputs = reader.Map(static (ref SpanReader r) => r.Hash());
+        record.Outputs = reader.Map(static (ref SpanReader r) => r.Hash());
+        record.Permanent = (flags & PermanentFlag) != 0;
+        if ((flags & FailedFlag) != 0)
+        {
+            record.Failure = reader.Text();
+        }
+
+        return record;
+    }
+
+    /// <summary>
+    /// Whether the record at <paramref name="offset"/> says its item succeeded with <paramref name="fingerprint"/> and
+    /// wrote exactly <paramref name="outputs"/>, each still as recorded by <paramref name="outputIntact"/>, read from the
+    /// bytes without decoding the record: a no-op run judges every item, and decoding each into maps of hex strings was
+    /// most of its time. False also when the bytes alone cannot tell (a hash kept as text): the record is decoded then.
+    /// </summary>
+    public static bool Succeeded(ReadOnlySpan<byte> bytes, int offset, ContentHash fingerprint, IReadOnlyList<string> outputs, Func<string, ContentHash, bool> outputIntact)
+    {
+        var reader = new SpanReader(bytes) { Position = offset };
+        if (reader.RawHash() != fingerprint || (reader.Byte() & FailedFlag) != 0)
+        {
+            return false;
+        }
+
+        reader.SkipMap(static (ref SpanReader r) => r.SkipText());
+        reader.SkipMap(static (ref SpanReader r) => r.SkipHash());
+        var count = reader.Count();
+        if (count != outputs.Count)
+        {
+            return false;
+        }
+
+        // The recorded paths are distinct, so each naming a declared output, as many as declared, is the same set.
+        for (var n = 0; n < count; n++)
+        {
+            var path = reader.Bytes(reader.Count());
+            var declared = IndexOf(outputs, path);
+            if (declared < 0 || reader.RawHash() is not { } hash || !outputIntact(outputs[declared], hash))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static int IndexOf(IReadOnlyList<string> texts, ReadOnlySpan<byte> utf8)
+    {
+        for (var i = 0; i < texts.Count; i++)
+        {
+            if (Ascii.Equals(utf8, texts[i]) || (!Ascii.IsValid(utf8) && Encoding.UTF8.GetString(utf8) == texts[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private static void WriteMap(BinaryWriter writer, SortedDictionary<string, string>? map, Action<BinaryWriter, string> writeValue)
@@ -118,6 +198,8 @@ internal static class Manifest
 
     private delegate string ReadValue(ref SpanReader reader);
 
+    private delegate void SkipValue(ref SpanReader reader);
+
     /// <summary>Reads what <see cref="BinaryWriter"/> wrote, without a stream: lengths as 7-bit varints, text as UTF-8.</summary>
     private ref struct SpanReader(ReadOnlySpan<byte> bytes)
     {
@@ -125,6 +207,12 @@ internal static class Manifest
         private int _position;
 
         public readonly bool AtEnd => _position == _bytes.Length;
+
+        public int Position
+        {
+            readonly get => _position;
+            init => _position = value >= 0 && value <= _bytes.Length ? value : throw new InvalidDataException($"no byte {value} in {_bytes.Length}");
+        }
 
         public ReadOnlySpan<byte> Bytes(int length)
         {
@@ -164,6 +252,34 @@ internal static class Manifest
             TextTag => Text(),
             var tag => throw new InvalidDataException($"unknown hash tag {tag} at byte {_position}"),
         };
+
+        /// <summary>A hash kept as its 16 bytes; null for one kept as text.</summary>
+        public ContentHash? RawHash()
+        {
+            switch (Byte())
+            {
+                case HashTag:
+                    return new ContentHash(BinaryPrimitives.ReadUInt128BigEndian(Bytes(16)));
+                case TextTag:
+                    SkipText();
+                    return null;
+                case var tag:
+                    throw new InvalidDataException($"unknown hash tag {tag} at byte {_position}");
+            }
+        }
+
+        public void SkipText() => Bytes(Count());
+
+        public void SkipHash() => RawHash();
+
+        public void SkipMap(SkipValue skipValue)
+        {
+            for (var n = Count(); n > 0; n--)
+            {
+                SkipText();
+                skipValue(ref this);
+            }
+        }
 
         public SortedDictionary<string, string> Map(ReadValue readValue) => Fill(Count(), readValue);
 

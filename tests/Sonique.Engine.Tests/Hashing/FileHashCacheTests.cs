@@ -53,6 +53,85 @@ public sealed class FileHashCacheTests : IDisposable
     }
 
     [Fact]
+    public void A_cache_saved_with_paths_by_an_earlier_version_is_still_trusted()
+    {
+        _ws.Write("a.txt", "hello");
+        var file = _ws.PathOf("a.txt");
+        var stamp = FileStamp.Read(file)!.Value;
+        var hash = ContentHash.Of("hello"u8);
+        Directory.CreateDirectory(_ws.PathOf("cache"));
+        using (var writer = new BinaryWriter(File.Create(_ws.PathOf("cache/hashes.bin"))))
+        {
+            writer.Write(0x53484331u);
+            writer.Write(1);
+            writer.Write(file);
+            writer.Write(stamp.Size);
+            writer.Write(stamp.ModifiedNs);
+            writer.Write(stamp.ChangedNs);
+            writer.Write(stamp.Inode);
+            writer.Write((ulong)(hash.Value >> 64));
+            writer.Write((ulong)hash.Value);
+        }
+
+        var cache = FileHashCache.Load(_ws.PathOf("cache/hashes.bin"));
+
+        Assert.Equal(hash, cache.Hash(file, Ct));
+        Assert.Equal(0, cache.FilesHashed);
+        cache.Save();
+        Assert.Equal(0x53484332u, BitConverter.ToUInt32(File.ReadAllBytes(_ws.PathOf("cache/hashes.bin")), 0));
+        Assert.Equal(hash, FileHashCache.Load(_ws.PathOf("cache/hashes.bin")).Hash(file, Ct));
+    }
+
+    [Fact]
+    public void A_truncated_cache_keeps_its_whole_entries_and_hashes_the_rest_again()
+    {
+        var cachePath = _ws.PathOf("cache/hashes.bin");
+        var first = FileHashCache.Load(cachePath);
+        for (var i = 0; i < 10; i++)
+        {
+            _ws.Write($"f{i}.txt", $"content {i}");
+            first.Hash(_ws.PathOf($"f{i}.txt"), Ct);
+        }
+
+        first.Save();
+        var bytes = File.ReadAllBytes(cachePath);
+        File.WriteAllBytes(cachePath, bytes[..(bytes.Length - 5)]);
+
+        var second = FileHashCache.Load(cachePath);
+        Assert.Equal(9, second.Count);
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal(ContentHash.Of($"content {i}"), second.Hash(_ws.PathOf($"f{i}.txt"), Ct));
+        }
+
+        Assert.Equal(1, second.FilesHashed);
+    }
+
+    [Fact]
+    public void A_trusted_check_is_not_repeated_until_the_file_is_remembered_or_checks_are_forgotten()
+    {
+        var path = _ws.PathOf("a.txt");
+        _ws.Write("a.txt", "hello");
+        var cache = FileHashCache.InMemory();
+        cache.TrustChecks();
+        var hello = cache.Hash(path, Ct);
+
+        File.Delete(path);
+        Assert.Equal(hello, cache.TryHash(path, Ct));
+        Assert.Equal(1, cache.StampsRead);
+
+        _ws.Write("a.txt", "jello");
+        cache.Remember(path, ContentHash.Of("jello"u8));
+        Assert.Equal(ContentHash.Of("jello"u8), cache.TryHash(path, Ct));
+
+        cache.ForgetChecks();
+        File.Delete(path);
+        Assert.Null(cache.TryHash(path, Ct));
+        Assert.Null(cache.TryHash(path, Ct));
+        Assert.Equal(4, cache.StampsRead);
+    }
+
+    [Fact]
     public void A_missing_file_has_no_hash()
     {
         Assert.Null(FileHashCache.InMemory().TryHash(_ws.PathOf("nope"), Ct));

@@ -38,4 +38,16 @@ public sealed class PathSpecTests : IDisposable
         Assert.Equal(["media/a.txt", "media/inside/c.txt", "media/sub/b.txt"], files);
         Assert.Empty(PathSpec.Expand(_temp.Workspace, "linked/"));
     }
+
+    [Fact]
+    public void An_input_folder_lists_its_files_workspace_relative_however_the_folder_is_written()
+    {
+        _temp.Write("a.txt", "a");
+        _temp.Write("d/b.txt", "b");
+        _temp.Write("d/e/c.txt", "c");
+
+        Assert.Equal(["d/b.txt", "d/e/c.txt"], PathSpec.Expand(_temp.Workspace, "d/").Order(StringComparer.Ordinal));
+        Assert.Equal(["d/b.txt", "d/e/c.txt"], PathSpec.Expand(_temp.Workspace, "./d//").Order(StringComparer.Ordinal));
+        Assert.Equal(["d/e/c.txt"], PathSpec.Expand(_temp.Workspace, "d/e/"));
+    }
 }

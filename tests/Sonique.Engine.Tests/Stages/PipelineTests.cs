@@ -17,7 +17,7 @@ public sealed class PipelineTests : IDisposable
         using var pipeline = Pipeline.Open(_ws.Workspace, options);
         var transform = await pipeline.RunAsync(stages.Transform, Ct);
         var summarize = await pipeline.RunAsync(stages.Summarize, Ct);
-        return new Run(transform, summarize, stages, pipeline.FilesHashed);
+        return new Run(transform, summarize, stages, pipeline.FilesHashed, pipeline.StampsRead);
     }
 
     [Fact]
@@ -34,6 +34,8 @@ public sealed class PipelineTests : IDisposable
         Assert.Equal(20, second.Transform.Fresh);
         Assert.Equal(0, second.Stages.TransformRuns + second.Stages.SummarizeRuns);
         Assert.Equal(0, second.FilesHashed);
+        // 40 inputs, 20 outputs and summary.txt, each once: Summarize reads Transform's outputs, which Transform checked.
+        Assert.Equal(61, second.StampsRead);
     }
 
     [Fact]
@@ -103,6 +105,26 @@ public sealed class PipelineTests : IDisposable
         Assert.Equal(0, rerun.Stages.TransformRuns);
         Assert.True(rerun.Summarize.DidNothing);
         Assert.Equal(expected, _ws.Read("out/item00011.txt"));
+    }
+
+    [Fact]
+    public async Task An_edit_between_two_runs_is_seen_though_the_run_before_trusted_its_checks()
+    {
+        var copies = new PipelineOptions { CacheType = CacheLinkType.Copy };
+        await RunAsync(options: copies);
+        // A no-op run: Summarize trusts the stamps of Transform's outputs that Transform has just checked.
+        Assert.True((await RunAsync(options: copies)).Summarize.DidNothing);
+        var expected = _ws.Read("out/item00004.txt");
+        _ws.Write("out/item00004.txt", "edited by hand");
+        _ws.Write("inputs/item00007.b", "changed");
+
+        var rerun = await RunAsync(options: copies);
+
+        Assert.Equal(1, rerun.Transform.Restored);
+        Assert.Equal(1, rerun.Transform.Ran);
+        Assert.Equal(1, rerun.Summarize.Ran);
+        Assert.Equal(expected, _ws.Read("out/item00004.txt"));
+        Assert.Contains("CHANGED", _ws.Read("out/item00007.txt"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -405,5 +427,5 @@ public sealed class PipelineTests : IDisposable
         Assert.Equal("x", _ws.Read("model/weights.bin"));
     }
 
-    private sealed record Run(StageReport Transform, StageReport Summarize, SyntheticStages Stages, long FilesHashed);
+    private sealed record Run(StageReport Transform, StageReport Summarize, SyntheticStages Stages, long FilesHashed, long StampsRead);
 }

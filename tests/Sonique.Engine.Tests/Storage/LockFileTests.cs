@@ -160,6 +160,55 @@ public sealed class LockFileTests : IDisposable
         Assert.Throws<InvalidDataException>(() => Manifest.Decode("{\"items\": {}}"u8));
     }
 
+    [Fact]
+    public void A_fresh_item_is_told_from_the_manifest_bytes_and_anything_else_is_not()
+    {
+        var records = new Dictionary<string, ItemRecord>(StringComparer.Ordinal)
+        {
+            ["ok"] = Record(1),
+            ["two"] = new ItemRecord
+            {
+                Fingerprint = ContentHash.Of("fingerprint 2").ToString(),
+                Outputs = new(StringComparer.Ordinal) { ["out/é.txt"] = ContentHash.Of("é").ToString(), ["out/2.txt"] = ContentHash.Of("out 2").ToString() },
+            },
+            ["failed"] = Record(3, failure: "bad input", permanent: true),
+            ["text"] = new ItemRecord { Fingerprint = ContentHash.Of("fingerprint 4").ToString(), Outputs = new(StringComparer.Ordinal) { ["out/4.txt"] = "not a hash" } },
+        };
+        var bytes = Manifest.Encode(records);
+        var index = Manifest.Index(bytes);
+        var onDisk = new Dictionary<string, ContentHash>(StringComparer.Ordinal)
+        {
+            ["out/1.txt"] = ContentHash.Of("out 1"),
+            ["out/2.txt"] = ContentHash.Of("out 2"),
+            ["out/é.txt"] = ContentHash.Of("é"),
+        };
+        var asked = new List<string>();
+        bool Intact(string path, ContentHash hash)
+        {
+            asked.Add(path);
+            return onDisk.TryGetValue(path, out var now) && now == hash;
+        }
+
+        bool Succeeded(string key, int fingerprint, params string[] outputs) =>
+            Manifest.Succeeded(bytes, index[key], ContentHash.Of($"fingerprint {fingerprint}"), outputs, Intact);
+
+        Assert.True(Succeeded("ok", 1, "out/1.txt"));
+        Assert.Equal(["out/1.txt"], asked);
+        Assert.True(Succeeded("two", 2, "out/2.txt", "out/é.txt"));
+        Assert.False(Succeeded("ok", 9, "out/1.txt"));
+        Assert.False(Succeeded("ok", 1, "out/other.txt"));
+        Assert.False(Succeeded("ok", 1, "out/1.txt", "out/extra.txt"));
+        Assert.False(Succeeded("ok", 1));
+        Assert.False(Succeeded("two", 2, "out/2.txt", "out/2.txt"));
+        Assert.False(Succeeded("failed", 3));
+        // A hash kept as text is left to the decoded record.
+        Assert.False(Succeeded("text", 4, "out/4.txt"));
+        onDisk["out/1.txt"] = ContentHash.Of("edited");
+        Assert.False(Succeeded("ok", 1, "out/1.txt"));
+        onDisk.Remove("out/é.txt");
+        Assert.False(Succeeded("two", 2, "out/2.txt", "out/é.txt"));
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
