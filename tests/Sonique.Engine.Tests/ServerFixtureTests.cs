@@ -24,6 +24,7 @@ public sealed class ServerFixtureTests : IDisposable
         var key = Convert.ToHexStringLower(SHA256.HashData(blob));
         using var http = new HttpClient();
         var server = await NginxCacheServer.StartAsync(_folder.PathOf("nginx"), Ct);
+        TestContext.Current.TestOutputHelper?.WriteLine($"nginx started in {server.StartupTime.TotalSeconds:0.000} s");
         int group;
         await using (server)
         {
@@ -90,6 +91,7 @@ public sealed class ServerFixtureTests : IDisposable
         var blob = RandomNumberGenerator.GetBytes(300_000);
         var key = "cas/" + Convert.ToHexStringLower(SHA256.HashData(blob));
         var server = await SwiftS3Server.StartAsync(_folder.PathOf("swift"), Ct);
+        TestContext.Current.TestOutputHelper?.WriteLine($"Swift started in {server.StartupTime.TotalSeconds:0.000} s");
         int[] servers;
         await using (server)
         {
@@ -117,6 +119,20 @@ public sealed class ServerFixtureTests : IDisposable
 
         Assert.All(servers, pid => Assert.False(Directory.Exists($"/proc/{pid}"), $"Swift server {pid} still runs"));
         Assert.False(await ServerProcessGroup.AcceptsAsync(server.Port, Ct));
+    }
+
+    [Fact]
+    public async Task A_server_that_cannot_start_throws_with_its_log_and_leaves_nothing_running()
+    {
+        var folder = _folder.PathOf("nginx");
+        // nginx binds its port, then fails to write its pid file over a folder, and exits.
+        Directory.CreateDirectory(Path.Combine(folder, "nginx.pid"));
+
+        var failed = await Assert.ThrowsAsync<InvalidOperationException>(() => NginxCacheServer.StartAsync(folder, Ct));
+
+        Assert.Contains("nginx ended while nginx in", failed.Message, StringComparison.Ordinal);
+        Assert.Contains("nginx.pid\" failed (21: Is a directory)", failed.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(LiveProcesses(), process => process.CommandLine.Contains(folder, StringComparison.Ordinal));
     }
 
     [Fact]
