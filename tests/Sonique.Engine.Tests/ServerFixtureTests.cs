@@ -42,9 +42,11 @@ public sealed class ServerFixtureTests : IDisposable
             }
 
             Assert.Equal(HttpStatusCode.Created, await PutAsync(http, $"{server.Endpoint}/team/ac/{key}", [1, 2, 3]));
+            Assert.Equal(HttpStatusCode.Created, await PutAsync(http, $"{server.Endpoint}/cas/{key[..32]}", blob)); // Sonique's 128-bit hash
             Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(http, $"{server.Endpoint}/ac/{key}"));
             Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(http, $"{server.Endpoint}/cas/{new string('0', 64)}"));
             Assert.Equal(HttpStatusCode.NotFound, await PutAsync(http, $"{server.Endpoint}/cas/not-a-hash", blob));
+            Assert.Equal(HttpStatusCode.NotFound, await PutAsync(http, $"{server.Endpoint}/cas/{key[..40]}", blob));
             Assert.Contains($"\"PUT /cas/{key} HTTP/1.1\" 201", await File.ReadAllTextAsync(server.AccessLog, Ct), StringComparison.Ordinal);
         }
 

@@ -6,7 +6,8 @@ namespace Sonique.Tests.Shared.Servers;
 
 /// <summary>
 /// A real Bazel-protocol HTTP cache on loopback: nginx (Debian's nginx-light) with WebDAV PUT, serving
-/// <c>PUT|GET|HEAD [/prefix]/cas/&lt;64 hex&gt;</c> and <c>[/prefix]/ac/&lt;64 hex&gt;</c> (201 on a new PUT, 204 on
+/// <c>PUT|GET|HEAD [/prefix]/cas/&lt;hex&gt;</c> and <c>[/prefix]/ac/&lt;hex&gt;</c>, 64 hex digits as Bazel's SHA-256 or 32 as
+/// Sonique's own content hash (201 on a new PUT, 204 on
 /// overwrite, 404 on a miss, 404 for any other path). Everything lives in the given folder: the config written
 /// here, the data, nginx's temp files and the logs; no system file is read or written.
 /// </summary>
@@ -115,7 +116,7 @@ internal sealed class NginxCacheServer : IAsyncDisposable
                 server {
                     listen 127.0.0.1:{{port}};
                     root {{folder}}/data;
-                    location ~ "^/(.+/)?(cas|ac)/[0-9a-f]{64}$" {
+                    location ~ "^/(.+/)?(cas|ac)/[0-9a-f]{32}([0-9a-f]{32})?$" {
                         {{authorization}}
                         dav_methods PUT;
                         create_full_put_path on;

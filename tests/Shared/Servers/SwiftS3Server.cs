@@ -183,10 +183,20 @@ internal sealed class SwiftS3Server : IAsyncDisposable
         """;
 
     /// <summary>Starts one Swift server with swift.conf in the folder; given the storage servers' ports (object,
-    /// container, account), it first builds their one-device rings next to swift.conf.</summary>
+    /// container, account), it first builds their one-device rings next to swift.conf. The object server keeps an
+    /// object's metadata in user xattrs: on a filesystem that refuses them (an older tmpfs) it ends at start with
+    /// that reason, instead of failing every PUT later.</summary>
     private const string Launcher = """
-        import os, sys
+        import configparser, os, sys
         conf, name, swift_conf, *ring_ports = sys.argv[1:]
+        if name == "object-server":
+            parser = configparser.ConfigParser()
+            parser.read(conf)
+            devices = parser["DEFAULT"]["devices"]
+            try:
+                os.setxattr(devices, "user.sonique.probe", b"1")
+            except OSError as e:
+                sys.exit(f"{devices} cannot hold user xattrs ({e}), which Swift's object server needs: set TMPDIR to a folder on ext4, xfs or btrfs")
         from swift.common import utils, storage_policy, constraints
         utils.SWIFT_CONF_FILE = storage_policy.SWIFT_CONF_FILE = swift_conf
         constraints.reload_constraints()
