@@ -138,7 +138,13 @@ public sealed class SlurmClusterTests : IDisposable
             await WaitForStateAsync(cluster, job, "RUNNING");
             daemons = [.. DaemonPidFiles.Select(file => int.Parse(File.ReadAllText(Path.Combine(cluster.Folder, file)).Trim(), CultureInfo.InvariantCulture))];
             Assert.All(daemons, pid => Assert.True(Directory.Exists($"/proc/{pid}"), $"daemon {pid} runs"));
-            Assert.Contains(ProcessesUnder(cluster.Folder).Concat(ProcessesUnder(work)), process => process.Contains("sleep 300", StringComparison.Ordinal));
+            // RUNNING comes before slurmstepd has started the script: wait for the job's own process.
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+            limit.CancelAfter(JobTimeout);
+            while (!ProcessesUnder(work).Any(process => process.StartsWith("sleep 300", StringComparison.Ordinal)))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(20), limit.Token);
+            }
         }
 
         Assert.DoesNotContain(daemons, pid => Directory.Exists($"/proc/{pid}"));

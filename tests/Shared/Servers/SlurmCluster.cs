@@ -273,6 +273,8 @@ internal sealed class SlurmCluster : IAsyncDisposable
             # Without these the scheduler starts about 2 array tasks every 3 s.
             SchedulerParameters=batch_sched_delay=0,sched_min_interval=0
             MpiDefault=none
+            # slurmctld logs an error at start without a mailer; jobs here never send mail.
+            MailProg=/bin/true
             ReturnToService=2
             # Finished jobs stay in squeue -t all and scontrol show job this long; jobcomp.txt keeps them for good.
             MinJobAge=300
