@@ -24,10 +24,12 @@ internal static class NoOpPhases
     private const int Processes = 3;
     private const int WarmRounds = 3;
 
-    public static IReadOnlyList<Phase> Measure(string root)
+    /// <param name="processes">Fresh processes per group (the cold figures are their median): fewer for a workspace
+    /// so large that each no-op takes many seconds.</param>
+    public static IReadOnlyList<Phase> Measure(string root, int processes = Processes)
     {
-        Progress.Say("timing the phases of a no-op run, in fresh processes");
-        return [.. MeasureGroup(PipelineGroup, root), .. MeasureGroup(PartsGroup, root)];
+        Progress.Say($"timing the phases of a no-op run, in {processes} fresh processes");
+        return [.. MeasureGroup(PipelineGroup, root, processes), .. MeasureGroup(PartsGroup, root, processes)];
     }
 
     /// <summary>The child side: runs one group a few times and prints "round, name, ms, JIT ms" lines.</summary>
@@ -45,9 +47,9 @@ internal static class NoOpPhases
     }
 
     /// <summary>Medians over a few processes: cold of each process's first round, warm of all later rounds.</summary>
-    private static List<Phase> MeasureGroup(string group, string root)
+    private static List<Phase> MeasureGroup(string group, string root, int processes)
     {
-        var samples = Enumerable.Range(0, Processes)
+        var samples = Enumerable.Range(0, processes)
             .SelectMany(_ => Tool.RunDotnet("Sonique.Benchmarks.dll", [ChildFlag, group, root]).Split('\n', StringSplitOptions.RemoveEmptyEntries))
             .Select(line => line.Split('\t'))
             .Select(f => (Cold: f[0] == "0", Name: f[1], Ms: double.Parse(f[2], CultureInfo.InvariantCulture), JitMs: double.Parse(f[3], CultureInfo.InvariantCulture)))
@@ -88,12 +90,21 @@ internal static class NoOpPhases
     {
         var workspace = new Workspace(root);
         var files = Directory.GetFiles(workspace.Resolve("inputs")).Concat(Directory.GetFiles(workspace.Resolve("out"))).ToList();
-        var lockMegabytes = new FileInfo(workspace.LockFilePath).Length / 1e6;
+        var store = new ContentStore(workspace.StoreDirectory);
+        var stages = new SyntheticStages(workspace).All.Select(s => s.Name).ToList();
         LockFile? lockFile = null;
         FileHashCache? hashes = null;
-        yield return (string.Create(CultureInfo.InvariantCulture, $"LockFile.Open: read and parse {lockMegabytes:F1} MB of JSON"), () =>
+        yield return ("LockFile.Open: read and parse the lock file", () =>
         {
-            lockFile = LockFile.Open(workspace.LockFilePath, workspace.JournalPath);
+            lockFile = LockFile.Open(workspace.LockFilePath, workspace.JournalPath, store);
+            return Task.CompletedTask;
+        }
+        );
+        var manifestMegabytes = LockFile.OpenForReading(workspace.LockFilePath, workspace.JournalPath, store).Manifests.Sum(m => new FileInfo(store.PathOf(m)).Length) / 1e6;
+        yield return (string.Create(CultureInfo.InvariantCulture, $"LockFile: read and decode the manifests ({manifestMegabytes:F1} MB)"), () =>
+        {
+            // The first look at a stage's records reads its manifest.
+            stages.ForEach(s => lockFile!.Item(s, "item00000"));
             return Task.CompletedTask;
         }
         );

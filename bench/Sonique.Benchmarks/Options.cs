@@ -1,11 +1,20 @@
+using System.Globalization;
+
 namespace Sonique.Benchmarks;
 
-internal sealed record Options(int HashFiles, int Items, string? OutFile, string Suite = "engine")
+internal sealed record Options(int HashFiles, int Items, string? OutFile, string Suite = "engine", string? Workspaces = null)
 {
     public bool Quick => HashFiles < 64;
 
-    /// <summary>--suite picks the engine's benchmark (default) or Download's; --quick hashes 256 MiB instead of 1 GiB; the workspace keeps its 3,000 items, since the
-    /// no-op target is stated for that size.</summary>
+    /// <summary>The sizes the lock suite measures: <c>--items N</c> alone, else 3,000, 30,000 and 300,000.</summary>
+    public IReadOnlyList<int> LockCounts => ItemsGiven ? [Items] : LockBenchmark.Counts;
+
+    private bool ItemsGiven { get; init; }
+
+    /// <summary>--suite picks the engine's benchmark (default), the lock file's at scale (lock), or Download's, ...;
+    /// --quick hashes 256 MiB instead of 1 GiB; --items N sets the synthetic pipeline's size (3,000 for the engine suite,
+    /// since the no-op target is stated for that size; for the lock suite, one size instead of three); --workspaces DIR
+    /// keeps the lock suite's workspaces there and reuses those already built.</summary>
     public static bool TryParse(string[] args, out Options options)
     {
         var quick = false;
@@ -18,8 +27,15 @@ internal sealed record Options(int HashFiles, int Items, string? OutFile, string
                 case "--quick":
                     quick = true;
                     break;
-                case "--suite" when i + 1 < args.Length && args[i + 1] is "engine" or "download" or "analysis" or "llm" or "training":
+                case "--suite" when i + 1 < args.Length && args[i + 1] is "engine" or "lock" or "download" or "analysis" or "llm" or "training":
                     options = options with { Suite = args[++i] };
+                    break;
+                case "--items" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var items) && items > 0:
+                    options = options with { Items = items, ItemsGiven = true };
+                    i++;
+                    break;
+                case "--workspaces" when i + 1 < args.Length:
+                    options = options with { Workspaces = Path.GetFullPath(args[++i]) };
                     break;
                 case "--out" when i + 1 < args.Length:
                     outFile = Path.GetFullPath(args[++i]);

@@ -16,7 +16,7 @@ internal static class Report
         Hashing(hashing),
         Reruns(reruns),
         InputHashing(reruns),
-        Phases(reruns.Phases)) + "\n";
+        Phases(reruns.Phases, "")) + "\n";
 
     private static string Targets(HashingResult hashing, RerunResult reruns)
     {
@@ -69,12 +69,12 @@ internal static class Report
                 [Invariant($"{Environment.ProcessorCount}"), Seconds(result.HashInputsParallel)],
             ]);
 
-    private static string Phases(IReadOnlyList<Phase> phases)
+    public static string Phases(IReadOnlyList<Phase> phases, string where)
     {
         string[] Row(Phase p) => [p.Name, Milliseconds(p.ColdMs), Milliseconds(p.ColdJitMs), Milliseconds(p.WarmMs)];
         var pipeline = phases.Where(p => p.Group == NoOpPhases.PipelineGroup).ToList();
         var total = new Phase(NoOpPhases.PipelineGroup, "**sum of the above**", pipeline.Sum(p => p.ColdMs), pipeline.Sum(p => p.ColdJitMs), pipeline.Sum(p => p.WarmMs));
-        return "### Where a no-op run's time goes (ms, medians; cold: first time in a fresh process, of 3 processes; warm: repeated in the same process)\n\n" + Table(
+        return $"### Where a no-op run's time goes{where} (ms, medians; cold: first time in a fresh process, median of the processes; warm: repeated in the same process)\n\n" + Table(
             ["phase", "cold", "of which JIT", "warm"],
             [.. pipeline.Select(Row), Row(total), .. phases.Where(p => p.Group != NoOpPhases.PipelineGroup).Select(Row)]);
     }

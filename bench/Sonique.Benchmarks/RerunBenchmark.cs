@@ -44,7 +44,8 @@ internal static class RerunBenchmark
             .ExpectStage("Transform", items, fresh: 0, ran: items)
             .ExpectStage("Summarize", 1, fresh: 0, ran: 1);
 
-        var (start, noOp) = MeasureStartAndNoOp(root, items);
+        var (start, noOps) = MeasureStartAndNoOp(root, items);
+        var noOp = RunTimes.Of(noOps);
         var inputs = Directory.GetFiles(Path.Combine(root, "inputs"));
         Progress.Say($"hashing the {inputs.Length} input files in-process, no cache (median of {Runs})");
         var oneThread = Timing.MedianOf(Runs, () => Array.ForEach(inputs, p => FileHasher.Hash(p)));
@@ -57,7 +58,7 @@ internal static class RerunBenchmark
 
     /// <summary>Start-only and no-op runs alternate, so that a slow spell of the machine hits both alike
     /// rather than skewing their difference.</summary>
-    private static (TimeSpan Start, RunTimes NoOp) MeasureStartAndNoOp(string root, int items)
+    public static (TimeSpan Start, IReadOnlyList<ChildRun> NoOps) MeasureStartAndNoOp(string root, int items)
     {
         Progress.Say($"timing --start-only and no-op reruns, alternately (median of {Runs})");
         SyntheticChild.StartOnly(root); // untimed: the very first start also pays for reading the runtime from disk
@@ -72,7 +73,7 @@ internal static class RerunBenchmark
                 .ExpectHashed(h => h == 0, "0"));
         }
 
-        return (Timing.Median(starts), RunTimes.Of(noOps));
+        return (Timing.Median(starts), noOps);
     }
 
     /// <summary>Deleting the hash cache makes the engine read every input and output again, with everything

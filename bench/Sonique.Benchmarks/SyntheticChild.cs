@@ -9,6 +9,9 @@ internal sealed partial record ChildRun(TimeSpan Elapsed, string Output)
     /// <summary>The time the child measured itself, from the start of its Main; null for <c>--start-only</c>.</summary>
     public double? EngineMs => Field("engine-ms") is { } text ? double.Parse(text, CultureInfo.InvariantCulture) : null;
 
+    /// <summary>The child's peak working set (VmHWM on Linux), in MB.</summary>
+    public double PeakMegabytes => double.Parse(Field("peak-mb") ?? throw Unexpected("no 'peak-mb=' line"), CultureInfo.InvariantCulture);
+
     /// <summary>Files the engine read to hash them (not answered from its hash cache).</summary>
     public long Hashed => long.Parse(Field("hashed") ?? throw Unexpected("no 'hashed=' line"), CultureInfo.InvariantCulture);
 

@@ -55,7 +55,7 @@ public sealed class LibraryFailureTests : IDisposable
         }
 
         Assert.Equal(3, runs);
-        Assert.DoesNotContain("Exception", await File.ReadAllTextAsync(workspace.LockFilePath, ct), StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", RecordedText.Of(workspace.Root), StringComparison.Ordinal);
         Assert.Null(SoniqueContext.ItemFailureOf(new IOException("disk full")));
     }
 }

@@ -70,4 +70,5 @@ catch (OperationCanceledException)
 }
 
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"engine-ms={clock.Elapsed.TotalMilliseconds:F1}"));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak-mb={Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0}"));
 return 0;

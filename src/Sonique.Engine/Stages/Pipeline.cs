@@ -17,13 +17,12 @@ public sealed class Pipeline : IDisposable
     private readonly Staleness _staleness;
     private readonly StageRunner _runner;
 
-    private Pipeline(Workspace workspace, PipelineOptions options, WorkspaceLock? runLock, LockFile lockFile, FileHashCache hashes)
+    private Pipeline(Workspace workspace, PipelineOptions options, WorkspaceLock? runLock, ContentStore store, LockFile lockFile, FileHashCache hashes)
     {
         Workspace = workspace;
         _runLock = runLock;
         _lock = lockFile;
         _hashes = hashes;
-        var store = new ContentStore(workspace.StoreDirectory);
         var runs = new RunCache(workspace.RunCacheDirectory);
         var staging = new OutputStaging(workspace, store, hashes);
         _staleness = new Staleness(workspace, hashes, options.Jobs);
@@ -55,8 +54,9 @@ public sealed class Pipeline : IDisposable
                 Directory.Delete(workspace.StagingDirectory, recursive: true);
             }
 
-            var lockFile = LockFile.Open(workspace.LockFilePath, workspace.JournalPath);
-            return new Pipeline(workspace, options, runLock, lockFile, FileHashCache.Load(workspace.HashCachePath));
+            var store = new ContentStore(workspace.StoreDirectory);
+            var lockFile = LockFile.Open(workspace.LockFilePath, workspace.JournalPath, store, options.Observer is { } observer ? observer.Warning : null);
+            return new Pipeline(workspace, options, runLock, store, lockFile, FileHashCache.Load(workspace.HashCachePath));
         }
         catch
         {
@@ -73,8 +73,9 @@ public sealed class Pipeline : IDisposable
     {
         options = Checked(options);
         var running = WorkspaceLock.FindHolder(workspace.RunLockPath);
-        var lockFile = LockFile.OpenForReading(workspace.LockFilePath, workspace.JournalPath);
-        return new Pipeline(workspace, options, runLock: null, lockFile, FileHashCache.Load(workspace.HashCachePath)) { RunningRun = running };
+        var store = new ContentStore(workspace.StoreDirectory);
+        var lockFile = LockFile.OpenForReading(workspace.LockFilePath, workspace.JournalPath, store, options.Observer is { } observer ? observer.Warning : null);
+        return new Pipeline(workspace, options, runLock: null, store, lockFile, FileHashCache.Load(workspace.HashCachePath)) { RunningRun = running };
     }
 
     private static PipelineOptions Checked(PipelineOptions? options)
@@ -110,13 +111,17 @@ public sealed class Pipeline : IDisposable
         return StatusReporting.Describe(plan, records, await _staleness.JudgeAsync(plan, records, cancellationToken));
     }
 
-    /// <summary>The items of a per-item stage whose last run succeeded, with their outputs.</summary>
-    public IReadOnlyList<KeyValuePair<string, ItemRecord>> SucceededItems(string stage) =>
-        _lock.Stage(stage)?.Items?.Where(i => i.Value.Failure is null).ToList() ?? [];
+    /// <summary>The manifests the lock file names: what the store must hold for every item's record to be read.</summary>
+    public IReadOnlyList<ContentHash> Manifests => _lock.Manifests;
 
-    /// <summary>The items of a per-item stage whose last run failed, with their reasons.</summary>
-    public IReadOnlyList<KeyValuePair<string, ItemRecord>> FailedItems(string stage) =>
-        _lock.Stage(stage)?.Items?.Where(i => i.Value.Failure is not null).ToList() ?? [];
+    /// <summary>The items of a per-item stage whose last run succeeded, with their outputs, in key order.</summary>
+    public IReadOnlyList<KeyValuePair<string, ItemRecord>> SucceededItems(string stage) => ItemsWhere(stage, failed: false);
+
+    /// <summary>The items of a per-item stage whose last run failed, with their reasons, in key order.</summary>
+    public IReadOnlyList<KeyValuePair<string, ItemRecord>> FailedItems(string stage) => ItemsWhere(stage, failed: true);
+
+    private List<KeyValuePair<string, ItemRecord>> ItemsWhere(string stage, bool failed) =>
+        _lock.Items(stage)?.Where(i => (i.Value.Failure is not null) == failed).OrderBy(i => i.Key, StringComparer.Ordinal).ToList() ?? [];
 
     public void Dispose()
     {

@@ -2,7 +2,7 @@ namespace Sonique.Engine;
 
 /// <summary>
 /// Where a stage's results live in the lock file. A per-item stage keeps one record per item, each journaled the
-/// moment it finishes, and its header (version, parameters) when the stage ends. A unit stage keeps its one
+/// moment it finishes, in a manifest the lock file names, with its header (version, parameters) when the stage ends. A unit stage keeps its one
 /// item's record as the stage's own fingerprint, inputs and outputs: the lock file's format, unchanged.
 /// </summary>
 internal abstract class StageRecords(StagePlan plan, LockFile lockFile)
@@ -36,9 +36,9 @@ internal abstract class StageRecords(StagePlan plan, LockFile lockFile)
 
     private sealed class ItemRecords(StagePlan plan, LockFile lockFile) : StageRecords(plan, lockFile)
     {
-        public override bool NeverRun => Stage?.Items is null;
+        public override bool NeverRun => LockFile.Items(Plan.Name) is null;
 
-        public override ItemRecord? Recorded(StageItem item) => Stage?.Items?.GetValueOrDefault(item.Key);
+        public override ItemRecord? Recorded(StageItem item) => LockFile.Item(Plan.Name, item.Key);
 
         public override void Keep(StageItem item, ItemRecord record) => LockFile.CommitItem(Plan.Name, item.Key, record);
 
@@ -50,14 +50,16 @@ internal abstract class StageRecords(StagePlan plan, LockFile lockFile)
     {
         public override bool NeverRun => Stage?.Fingerprint is null;
 
-        public override ItemRecord? Recorded(StageItem item) => Stage is { Fingerprint: { } fingerprint } stage
-            ? new ItemRecord
-            {
-                Fingerprint = fingerprint,
-                Inputs = stage.Inputs ?? new SortedDictionary<string, string>(StringComparer.Ordinal),
-                Outputs = stage.Outputs ?? new SortedDictionary<string, string>(StringComparer.Ordinal),
-            }
-            : null;
+        /// <summary>Null, as never run, when its inputs were in a manifest the store lacks: it is then restored or run.</summary>
+        public override ItemRecord? Recorded(StageItem item) =>
+            Stage is { Fingerprint: { } fingerprint } stage && LockFile.UnitInputs(Plan.Name) is { } inputs
+                ? new ItemRecord
+                {
+                    Fingerprint = fingerprint,
+                    Inputs = inputs,
+                    Outputs = stage.Outputs ?? new SortedDictionary<string, string>(StringComparer.Ordinal),
+                }
+                : null;
 
         public override void Keep(StageItem item, ItemRecord record)
         {

@@ -56,6 +56,56 @@ public sealed class ContentStore(string root)
         }
     }
 
+    /// <summary>Stores <paramref name="bytes"/> as a blob (a manifest, say) and returns its hash; a blob already there
+    /// is kept as it is.</summary>
+    public ContentHash AddBytes(ReadOnlySpan<byte> bytes)
+    {
+        var hash = ContentHash.Of(bytes);
+        if (!Contains(hash))
+        {
+            AtomicFile.WriteAllBytes(PathOf(hash), bytes);
+        }
+
+        return hash;
+    }
+
+    /// <summary><see cref="AddBytes"/> for a caller that holds its bytes in memory and writes asynchronously.</summary>
+    public async Task<ContentHash> AddBytesAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        var hash = ContentHash.Of(bytes.Span);
+        if (!Contains(hash))
+        {
+            await AtomicFile.WriteAsync(PathOf(hash), (stream, ct) => stream.WriteAsync(bytes, ct).AsTask(), cancellationToken);
+        }
+
+        return hash;
+    }
+
+    /// <summary>The blob's bytes, checked against its hash: a blob whose bytes no longer match is deleted and reported as
+    /// corrupt, as <see cref="TryRestoreAsync"/> does.</summary>
+    public RestoreResult TryReadBytes(ContentHash hash, out byte[] bytes)
+    {
+        var path = PathOf(hash);
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            bytes = [];
+            return RestoreResult.Missing;
+        }
+
+        if (ContentHash.Of(bytes) == hash)
+        {
+            return RestoreResult.Restored;
+        }
+
+        bytes = [];
+        AtomicFile.TryDelete(path);
+        return RestoreResult.Corrupt;
+    }
+
     /// <summary>Copies the blob to <paramref name="destination"/> (which must not exist), checking its hash
     /// on the way. A blob whose bytes no longer match its name is deleted and reported as corrupt.</summary>
     public async Task<RestoreResult> TryRestoreAsync(ContentHash hash, string destination, CancellationToken cancellationToken)

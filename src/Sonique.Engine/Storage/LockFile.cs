@@ -1,29 +1,42 @@
 using System.Text;
 using System.Text.Json;
+using Sonique.Engine.Hashing;
 using Sonique.Files;
 
 namespace Sonique.Engine;
 
 /// <summary>
 /// The lock file (meant to be committed, like <c>dvc.lock</c>) plus a local journal. Finished items are
-/// appended to the journal and flushed to disk one by one, so a killed run loses no finished work; the
-/// lock file itself is rewritten whole, atomically, when a stage ends or the next run opens.
+/// appended to the journal and flushed to disk one by one, so a killed run loses no finished work; when a stage ends
+/// (or the next run opens) its item records are written to a <see cref="Manifest"/> in the content store first, then
+/// the lock file, naming the manifest, is rewritten whole and atomically, then the journal is emptied: a crash between
+/// any two steps leaves a lock file whose manifests exist and a journal that still holds what they lack.
+/// A stage's manifest is read on the first look at its items, so a caller can fetch the <see cref="Manifests"/> into
+/// the store before that.
 /// </summary>
 public sealed class LockFile : IDisposable
 {
+    /// <summary>The most input files a unit stage's record lists inline; past that they go into a manifest.</summary>
+    public const int InlineInputsLimit = 100;
+
     private readonly string _path;
     private readonly string _journalPath;
+    private readonly ContentStore _store;
+    private readonly Action<string, string>? _warning;
     private readonly LockDocument _document;
+    private readonly Dictionary<string, StageItems> _items = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private FileStream? _journal;
     private readonly bool _readOnly;
     private byte[]? _lastWritten;
     private bool _dirty;
 
-    private LockFile(string path, string journalPath, LockDocument document, byte[]? lastWritten, bool readOnly)
+    private LockFile(string path, string journalPath, ContentStore store, Action<string, string>? warning, LockDocument document, byte[]? lastWritten, bool readOnly)
     {
         _path = path;
         _journalPath = journalPath;
+        _store = store;
+        _warning = warning;
         _document = document;
         _lastWritten = lastWritten;
         _readOnly = readOnly;
@@ -33,9 +46,27 @@ public sealed class LockFile : IDisposable
     /// that is its progress in the stage it is running.</summary>
     public IReadOnlyList<StageProgress> Journaled { get; private set; } = [];
 
-    public static LockFile Open(string path, string journalPath)
+    /// <summary>The manifests the lock file names (one per per-item stage): what must be in the store for every item's
+    /// record to be read.</summary>
+    public IReadOnlyList<ContentHash> Manifests
     {
-        var lockFile = Read(path, journalPath, readOnly: false);
+        get
+        {
+            lock (_gate)
+            {
+                return _document.Stages.Values
+                    .Select(s => ContentHash.TryParse(s.Manifest, out var hash) ? hash : (ContentHash?)null)
+                    .OfType<ContentHash>()
+                    .Distinct()
+                    .ToList();
+            }
+        }
+    }
+
+    /// <param name="warning">Told (stage, message) when a stage's manifest cannot be read: its items then have no record.</param>
+    public static LockFile Open(string path, string journalPath, ContentStore store, Action<string, string>? warning = null)
+    {
+        var lockFile = Read(path, journalPath, store, warning, readOnly: false);
         if (lockFile.Journaled.Count > 0)
         {
             lockFile.Flush();
@@ -46,25 +77,67 @@ public sealed class LockFile : IDisposable
 
     /// <summary>The lock file with the journal replayed in memory only: writes nothing, so it reads a read-only
     /// workspace, or one a run is writing (whose journal may vanish as its stage commits).</summary>
-    public static LockFile OpenForReading(string path, string journalPath) => Read(path, journalPath, readOnly: true);
+    public static LockFile OpenForReading(string path, string journalPath, ContentStore store, Action<string, string>? warning = null) =>
+        Read(path, journalPath, store, warning, readOnly: true);
 
-    private static LockFile Read(string path, string journalPath, bool readOnly)
+    private static LockFile Read(string path, string journalPath, ContentStore store, Action<string, string>? warning, bool readOnly)
     {
         byte[]? existing = File.Exists(path) ? File.ReadAllBytes(path) : null;
-        LockDocument document;
+        var lockFile = existing is null
+            ? new LockFile(path, journalPath, store, warning, new LockDocument(), null, readOnly)
+            : Parse(path, journalPath, store, warning, existing, readOnly);
+        lockFile.Journaled = lockFile.ReplayJournal();
+        return lockFile;
+    }
+
+    private static LockFile Parse(string path, string journalPath, ContentStore store, Action<string, string>? warning, byte[] existing, bool readOnly)
+    {
         try
         {
-            document = existing is null
-                ? new LockDocument()
-                : JsonSerializer.Deserialize(existing, EngineJsonContext.Default.LockDocument) ?? new LockDocument();
+            var format = JsonSerializer.Deserialize(existing, EngineJsonContext.Default.LockFormat)?.Format ?? LockDocument.CurrentFormat;
+            switch (format)
+            {
+                case LockDocument.CurrentFormat:
+                    var document = JsonSerializer.Deserialize(existing, EngineJsonContext.Default.LockDocument) ?? new LockDocument();
+                    return new LockFile(path, journalPath, store, warning, document, existing, readOnly);
+                case 1:
+                    return FromFormat1(path, journalPath, store, warning, existing, readOnly);
+                default:
+                    throw new InvalidDataException($"The lock file '{path}' has format {format}, which this Sonique does not know (it reads 1 and {LockDocument.CurrentFormat}): it was written by a newer one.");
+            }
         }
         catch (JsonException e)
         {
             throw new InvalidDataException($"The lock file '{path}' is not valid JSON ({e.Message}). Restore it from version control, or delete it to treat every stage as never run.", e);
         }
+    }
 
-        var lockFile = new LockFile(path, journalPath, document, existing, readOnly);
-        lockFile.Journaled = lockFile.ReplayJournal();
+    /// <summary>A lock file that holds its items inline: read as it is, and written as the current format (its items in
+    /// manifests) the next time anything changes; a run that changes nothing leaves it as it was.</summary>
+    private static LockFile FromFormat1(string path, string journalPath, ContentStore store, Action<string, string>? warning, byte[] existing, bool readOnly)
+    {
+        var old = JsonSerializer.Deserialize(existing, EngineJsonContext.Default.LockDocumentFormat1) ?? new LockDocumentFormat1();
+        var lockFile = new LockFile(path, journalPath, store, warning, new LockDocument(), existing, readOnly);
+        foreach (var (name, stage) in old.Stages)
+        {
+            lockFile._document.Stages[name] = new StageRecord
+            {
+                Version = stage.Version,
+                Parameters = stage.Parameters,
+                Fingerprint = stage.Fingerprint,
+                Inputs = stage.Inputs,
+                Outputs = stage.Outputs,
+            };
+            if (stage.Items is not null)
+            {
+                lockFile._items[name] = new StageItems(new Dictionary<string, ItemRecord>(stage.Items, StringComparer.Ordinal)) { Changed = true };
+            }
+            else if (stage.Fingerprint is not null && stage.Inputs is { Count: > InlineInputsLimit })
+            {
+                lockFile._items[name] = new StageItems(UnitItem(name, stage.Fingerprint, stage.Inputs, stage.Outputs)) { Changed = true };
+            }
+        }
+
         return lockFile;
     }
 
@@ -80,7 +153,31 @@ public sealed class LockFile : IDisposable
     {
         lock (_gate)
         {
-            return _document.Stages.GetValueOrDefault(stage)?.Items?.GetValueOrDefault(key);
+            return ItemsOf(stage, create: false)?.Records.GetValueOrDefault(key);
+        }
+    }
+
+    /// <summary>A per-item stage's item records by key, read from its manifest; null when the stage has none (never run,
+    /// or a unit stage). The records are a copy, so they may be read while items are being committed.</summary>
+    public IReadOnlyDictionary<string, ItemRecord>? Items(string stage)
+    {
+        lock (_gate)
+        {
+            return _document.Stages.GetValueOrDefault(stage)?.Fingerprint is null
+                ? ItemsOf(stage, create: false)?.Records.ToDictionary(StringComparer.Ordinal)
+                : null;
+        }
+    }
+
+    /// <summary>A unit stage's input files: inline in its record, or in its manifest when there are many; null when
+    /// the stage has no record, or its manifest cannot be read.</summary>
+    public SortedDictionary<string, string>? UnitInputs(string stage)
+    {
+        lock (_gate)
+        {
+            return _document.Stages.GetValueOrDefault(stage) is { Fingerprint: not null } record
+                ? record.Inputs ?? ItemsOf(stage, create: false)?.Records.GetValueOrDefault(stage)?.Inputs
+                : null;
         }
     }
 
@@ -105,19 +202,35 @@ public sealed class LockFile : IDisposable
         RefuseWhenReadOnly();
         lock (_gate)
         {
+            var old = _document.Stages.GetValueOrDefault(stage);
             if (keepItems is not null)
             {
-                var items = _document.Stages.GetValueOrDefault(stage)?.Items ?? new SortedDictionary<string, ItemRecord>(StringComparer.Ordinal);
-                foreach (var gone in items.Keys.Where(k => !keepItems.Contains(k)).ToList())
+                var items = ItemsOf(stage, create: true)!;
+                foreach (var gone in items.Records.Keys.Where(k => !keepItems.Contains(k)).ToList())
                 {
-                    items.Remove(gone);
+                    items.Records.Remove(gone);
+                    items.Changed = true;
                     _dirty = true;
                 }
 
-                record.Items = items;
+                // Written by Flush from the items; until then the manifest already written still describes them.
+                record.Manifest = old?.Manifest;
+                record.Items = old?.Items;
+                record.Succeeded = old?.Succeeded;
+                record.Failed = old?.Failed;
+            }
+            else if (record.Inputs is { Count: > InlineInputsLimit } inputs)
+            {
+                var items = new StageItems(UnitItem(stage, record.Fingerprint ?? "", inputs, record.Outputs));
+                _items[stage] = items;
+                WriteManifest(stage, record, items);
+            }
+            else if (_items.Remove(stage))
+            {
+                _dirty = true;
             }
 
-            if (!SameHeader(_document.Stages.GetValueOrDefault(stage), record))
+            if (!SameHeader(old, record))
             {
                 _dirty = true;
             }
@@ -127,7 +240,8 @@ public sealed class LockFile : IDisposable
         }
     }
 
-    /// <summary>Writes the lock file if it changed and empties the journal.</summary>
+    /// <summary>Writes every changed stage's manifest to the store, then the lock file if it changed, then empties the
+    /// journal, in that order, so that what the lock file names is always in the store.</summary>
     public void Flush()
     {
         if (_readOnly)
@@ -145,6 +259,18 @@ public sealed class LockFile : IDisposable
                 return;
             }
 
+            foreach (var (stage, items) in _items.Where(i => i.Value.Changed))
+            {
+                if (!_document.Stages.TryGetValue(stage, out var record))
+                {
+                    // Items journaled by a run killed before the stage ended once: no header yet.
+                    record = new StageRecord();
+                    _document.Stages[stage] = record;
+                }
+
+                WriteManifest(stage, record, items);
+            }
+
             var bytes = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(_document, EngineJsonContext.Default.LockDocument) + "\n");
             if (_lastWritten is null || !bytes.AsSpan().SequenceEqual(_lastWritten))
             {
@@ -156,6 +282,32 @@ public sealed class LockFile : IDisposable
             CloseJournal();
         }
     }
+
+    private void WriteManifest(string stage, StageRecord record, StageItems items)
+    {
+        record.Manifest = _store.AddBytes(Manifest.Encode(items.Records)).ToString();
+        if (record.Fingerprint is not null)
+        {
+            record.InputFiles = items.Records[stage].Inputs.Count;
+            record.Inputs = null;
+        }
+        else
+        {
+            var failed = items.Records.Values.Count(r => r.Failure is not null);
+            record.Items = items.Records.Count;
+            record.Succeeded = items.Records.Count - failed;
+            record.Failed = failed;
+        }
+
+        items.Changed = false;
+    }
+
+    /// <summary>A unit stage's record as its manifest holds it: one item, keyed by the stage's name.</summary>
+    private static Dictionary<string, ItemRecord> UnitItem(string stage, string fingerprint, SortedDictionary<string, string> inputs, SortedDictionary<string, string>? outputs) =>
+        new(StringComparer.Ordinal)
+        {
+            [stage] = new ItemRecord { Fingerprint = fingerprint, Inputs = inputs, Outputs = outputs ?? new SortedDictionary<string, string>(StringComparer.Ordinal) },
+        };
 
     private void CloseJournal()
     {
@@ -183,19 +335,70 @@ public sealed class LockFile : IDisposable
 
     private void Apply(string stage, string key, ItemRecord record)
     {
-        if (!_document.Stages.TryGetValue(stage, out var stageRecord))
-        {
-            stageRecord = new StageRecord();
-            _document.Stages[stage] = stageRecord;
-        }
-
-        stageRecord.Items ??= new SortedDictionary<string, ItemRecord>(StringComparer.Ordinal);
-        stageRecord.Items[key] = record;
+        var items = ItemsOf(stage, create: true)!;
+        items.Records[key] = record;
+        items.Changed = true;
         _dirty = true;
     }
 
+    /// <summary>A stage's item records, its manifest read on the first call. A manifest that is named but missing or
+    /// corrupt (a fresh clone whose store is empty) is warned about once, and its items have no record: they are
+    /// restored from the run cache or run again, and the next manifest written holds what they record then.</summary>
+    private StageItems? ItemsOf(string stage, bool create)
+    {
+        if (_items.TryGetValue(stage, out var items))
+        {
+            return items;
+        }
+
+        var manifest = _document.Stages.GetValueOrDefault(stage)?.Manifest;
+        if (manifest is null && !create)
+        {
+            return null;
+        }
+
+        items = new StageItems(manifest is null ? new Dictionary<string, ItemRecord>(StringComparer.Ordinal) : ReadManifest(stage, manifest));
+        _items[stage] = items;
+        return items;
+    }
+
+    private Dictionary<string, ItemRecord> ReadManifest(string stage, string manifest)
+    {
+        string problem;
+        if (!ContentHash.TryParse(manifest, out var hash))
+        {
+            problem = "is not a content hash";
+        }
+        else
+        {
+            switch (_store.TryReadBytes(hash, out var bytes))
+            {
+                case RestoreResult.Restored:
+                    try
+                    {
+                        return Manifest.Decode(bytes);
+                    }
+                    catch (InvalidDataException e)
+                    {
+                        problem = $"cannot be read ({e.Message})";
+                    }
+
+                    break;
+                case RestoreResult.Corrupt:
+                    problem = "was corrupt in the store and was removed";
+                    break;
+                default:
+                    problem = $"is not in the store ({_store.Root})";
+                    break;
+            }
+        }
+
+        _warning?.Invoke(stage, $"the manifest of its item records, {manifest}, named by the lock file, {problem}; its items are treated as never run (restored from the run cache where it knows them, else run again)");
+        return new Dictionary<string, ItemRecord>(StringComparer.Ordinal);
+    }
+
     private static bool SameHeader(StageRecord? old, StageRecord now) =>
-        old is not null && old.Version == now.Version && old.Fingerprint == now.Fingerprint && (old.Items is null) == (now.Items is null)
+        old is not null && old.Version == now.Version && old.Fingerprint == now.Fingerprint && old.Manifest == now.Manifest
         && Same(old.Parameters, now.Parameters) && Same(old.Inputs, now.Inputs) && Same(old.Outputs, now.Outputs);
 
     private static bool Same(SortedDictionary<string, string>? a, SortedDictionary<string, string>? b) =>
@@ -246,6 +449,14 @@ public sealed class LockFile : IDisposable
             yield return line;
         }
     }
+}
+
+/// <summary>A stage's item records in memory, and whether they differ from its manifest.</summary>
+internal sealed class StageItems(Dictionary<string, ItemRecord> records)
+{
+    public Dictionary<string, ItemRecord> Records { get; } = records;
+
+    public bool Changed { get; set; }
 }
 
 /// <summary>Items of a stage finished so far (<paramref name="Failed"/> of them failed).</summary>

@@ -82,7 +82,7 @@ public sealed class AnalysisStagesTests : IDisposable
         }
 
         Assert.Equal(3, Directory.GetFiles(Output(TagAudioTask.Tags.Folder)).Length);
-        var lockText = await File.ReadAllTextAsync(Output("sonique.lock"), TestContext.Current.CancellationToken);
+        var lockText = RecordedText.Of(_dir);
         Assert.Contains("no audio stream", lockText, StringComparison.Ordinal);
         Assert.Contains("is missing", lockText, StringComparison.Ordinal);
     }
@@ -121,7 +121,7 @@ public sealed class AnalysisStagesTests : IDisposable
 
         // Download ran for both clips; the two stages stopped at their model, recording no clip as failed.
         Assert.Equal(2, Directory.GetFiles(Output(DownloadTask.Video.Folder), "*.wav").Length);
-        var lockText = await File.ReadAllTextAsync(Output("sonique.lock"), TestContext.Current.CancellationToken);
+        var lockText = RecordedText.Of(_dir);
         Assert.DoesNotContain("garbage", lockText, StringComparison.Ordinal);
         Assert.DoesNotContain("\"TagAudio\"", lockText, StringComparison.Ordinal);
         Assert.DoesNotContain("\"DescribeVideo\"", lockText, StringComparison.Ordinal);

@@ -53,7 +53,7 @@ public sealed class HostileFolderStageTests : IDisposable
         Assert.Contains("media/outside.mp4", rejected, StringComparison.Ordinal);
         Assert.Contains("media/outside folder", rejected, StringComparison.Ordinal);
         Assert.Contains("media/loop", rejected, StringComparison.Ordinal);
-        var lockText = await File.ReadAllTextAsync(Path.Combine(workspace, "sonique.lock"), ct);
+        var lockText = RecordedText.Of(workspace);
         Assert.DoesNotContain(outside, lockText, StringComparison.Ordinal);
         Assert.DoesNotContain("outside.mp4", lockText, StringComparison.Ordinal);
         snapshot.AssertUnchanged();

@@ -77,7 +77,7 @@ public sealed class IngestStagesTests : IDisposable
         var silent = catalog.Single(e => e.Id.Value == "media/silent.mp4");
         Assert.True(File.Exists(Clip(fine.Id.FileName, "mp4")));
         Assert.False(File.Exists(Clip(silent.Id.FileName, "mp4")));
-        var lockText = await File.ReadAllTextAsync(Path.Combine(_dir, "sonique.lock"), TestContext.Current.CancellationToken);
+        var lockText = RecordedText.Of(_dir);
         Assert.Contains("no audio stream", lockText, StringComparison.Ordinal);
     }
 

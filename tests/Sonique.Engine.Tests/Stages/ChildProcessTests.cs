@@ -32,6 +32,13 @@ public sealed class ChildProcessTests : IDisposable
             await child.WaitForExitAsync(Ct);
         }
 
+        // The lock file names only manifests that reached the store: each is written before the lock file that names it.
+        using (var reader = Pipeline.OpenForReading(_ws.Workspace))
+        {
+            var store = new ContentStore(_ws.Workspace.StoreDirectory);
+            Assert.All(reader.Manifests, m => Assert.True(store.Contains(m), $"the lock file names {m}, which is not in the store"));
+        }
+
         // Whatever reached out/ is whole: staged halves never leave the staging folder.
         var survivors = _ws.Snapshot("out");
         Assert.InRange(survivors.Count, 4, 19);

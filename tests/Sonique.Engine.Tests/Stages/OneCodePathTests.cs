@@ -1,8 +1,9 @@
 using Sonique.Engine.SyntheticPipeline;
+using Sonique.Engine.Tests.Storage;
 
 namespace Sonique.Engine.Tests.Stages;
 
-/// <summary>A unit stage runs as a stage of one item: what that path must keep (the lock file as it was written
+/// <summary>A unit stage runs as a stage of one item: what that path must keep (the records as they were written
 /// before) and what it gives both kinds of stage alike (failures in a library's own terms).</summary>
 public sealed class OneCodePathTests : IDisposable
 {
@@ -59,6 +60,39 @@ public sealed class OneCodePathTests : IDisposable
 
         """;
 
+    /// <summary>The same run's lock file since per-item records moved into a manifest: the unit stage's record as before,
+    /// the per-item stage's header naming the manifest (the hash of its canonical bytes) and counting its items.</summary>
+    private const string LockWritten = """
+        {
+          "format": 2,
+          "stages": {
+            "Summarize": {
+              "version": 1,
+              "parameters": {},
+              "fingerprint": "74f3a079be03c2bc36f717e4d4802dfc",
+              "inputs": {
+                "out/item00000.txt": "de99787978fb95ac1c627dc4e7f8b119",
+                "out/item00001.txt": "12b56be2c1d9d1ce58abb596ebaebc57"
+              },
+              "outputs": {
+                "summary.txt": "b1a90dbdd0b511fd9e984a935f762fa2"
+              }
+            },
+            "Transform": {
+              "version": 1,
+              "parameters": {
+                "salt": "pepper"
+              },
+              "manifest": "293e57adaecc8bd6f700fb92d09b398d",
+              "items": 2,
+              "succeeded": 2,
+              "failed": 0
+            }
+          }
+        }
+
+        """;
+
     private readonly TempWorkspace _ws = new(items: 2);
 
     public void Dispose() => _ws.Dispose();
@@ -66,7 +100,7 @@ public sealed class OneCodePathTests : IDisposable
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task The_lock_file_is_written_byte_for_byte_as_before_and_a_lock_written_before_reads_fresh()
+    public async Task Every_record_is_written_as_before_and_a_lock_written_before_reads_fresh_and_is_left_as_it_was()
     {
         var stages = new SyntheticStages(_ws.Workspace, "pepper");
         using (var pipeline = Pipeline.Open(_ws.Workspace))
@@ -75,7 +109,14 @@ public sealed class OneCodePathTests : IDisposable
             await pipeline.RunAsync(stages.Summarize, Ct);
         }
 
-        Assert.Equal(LockWrittenBefore.ReplaceLineEndings("\n"), File.ReadAllText(_ws.Workspace.LockFilePath));
+        Assert.Equal(LockWritten.ReplaceLineEndings("\n"), File.ReadAllText(_ws.Workspace.LockFilePath));
+        var store = new ContentStore(_ws.Workspace.StoreDirectory);
+        File.WriteAllText(_ws.PathOf("before.lock"), LockWrittenBefore);
+        using (var before = LockFile.OpenForReading(_ws.PathOf("before.lock"), _ws.PathOf("before.journal"), store))
+        using (var now = LockFile.OpenForReading(_ws.Workspace.LockFilePath, _ws.Workspace.JournalPath, store))
+        {
+            Assert.Equal(ItemRecordText.Of(before.Items("Transform")), ItemRecordText.Of(now.Items("Transform")));
+        }
 
         // A workspace whose lock was written before (and whose hash cache is gone): nothing to do, nothing rewritten.
         var runs = stages.TransformRuns + stages.SummarizeRuns;

@@ -148,6 +148,43 @@ public sealed class PipelineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_manifest_missing_from_the_store_is_warned_about_and_its_items_are_restored_not_run()
+    {
+        await RunAsync();
+        var lockBefore = _ws.Read("sonique.lock");
+        var expected = _ws.Read("out/item00003.txt");
+        var store = new ContentStore(_ws.Workspace.StoreDirectory);
+        ContentHash manifest;
+        using (var reader = Pipeline.OpenForReading(_ws.Workspace))
+        {
+            manifest = Assert.Single(reader.Manifests);
+        }
+
+        // As on a fresh clone whose store lacks the manifest (but whose run cache and store know the outputs).
+        File.Delete(store.PathOf(manifest));
+        File.Delete(_ws.PathOf("out/item00003.txt"));
+        var observer = new RecordingObserver();
+        var stages = new SyntheticStages(_ws.Workspace);
+        using (var reader = Pipeline.OpenForReading(_ws.Workspace, new PipelineOptions { Observer = observer }))
+        {
+            var status = await reader.GetStatusAsync(stages.Transform, Ct);
+            Assert.Equal(StageState.Stale, status.State);
+            Assert.Equal(20, status.StaleItems);
+            Assert.Equal(["never run"], status.FirstStale[0].Reasons);
+        }
+
+        var rerun = await RunAsync(options: new PipelineOptions { Observer = observer });
+
+        Assert.Equal(20, rerun.Transform.Restored);
+        Assert.Equal(0, rerun.Stages.TransformRuns);
+        Assert.True(rerun.Summarize.DidNothing);
+        Assert.Equal(2, observer.Warnings.Count(w => w.Contains(manifest.ToString(), StringComparison.Ordinal)));
+        Assert.Equal(expected, _ws.Read("out/item00003.txt"));
+        Assert.Equal(lockBefore, _ws.Read("sonique.lock"));
+        Assert.True(store.Contains(manifest));
+    }
+
+    [Fact]
     public async Task A_second_run_on_the_same_workspace_is_refused_clearly()
     {
         using var first = Pipeline.Open(_ws.Workspace);
