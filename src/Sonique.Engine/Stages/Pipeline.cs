@@ -16,6 +16,7 @@ public sealed class Pipeline : IDisposable
     private readonly FileHashCache _hashes;
     private readonly Staleness _staleness;
     private readonly StageRunner _runner;
+    private readonly PipelineOptions _options;
 
     private Pipeline(Workspace workspace, PipelineOptions options, WorkspaceLock? runLock, ContentStore store, LockFile lockFile, FileHashCache hashes)
     {
@@ -23,6 +24,7 @@ public sealed class Pipeline : IDisposable
         _runLock = runLock;
         _lock = lockFile;
         _hashes = hashes;
+        _options = options;
         var runs = new RunCache(workspace.RunCacheDirectory);
         var staging = new OutputStaging(workspace, store, hashes);
         _staleness = new Staleness(workspace, hashes, options.Jobs);
@@ -93,6 +95,36 @@ public sealed class Pipeline : IDisposable
 
         var plan = await StagePlan.ListAsync(stage, Workspace, cancellationToken);
         return await _runner.RunAsync(plan, StageRecords.For(plan, _lock), cancellationToken);
+    }
+
+    /// <summary>
+    /// The run holding the lock hands a per-item stage's stale items to shards run elsewhere (a cluster's array
+    /// tasks, each through <see cref="RunShardAsync"/>): it decides what is stale exactly as <see cref="RunAsync"/>
+    /// does, then commits the shards' finished items as their journals grow, and ends the stage.
+    /// </summary>
+    public async Task<ShardedStageRun> StartShardedAsync(ItemStage stage, CancellationToken cancellationToken)
+    {
+        if (_runLock is null)
+        {
+            throw new InvalidOperationException("This pipeline was opened for reading; Pipeline.Open takes the run lock a run needs.");
+        }
+
+        var plan = await StagePlan.ListAsync(stage, Workspace, cancellationToken);
+        var records = StageRecords.For(plan, _lock);
+        var verdicts = await _staleness.JudgeAsync(plan, records, cancellationToken);
+        return new ShardedStageRun(plan, records, verdicts, _options.IsForced(plan.Name), _options.Observer);
+    }
+
+    /// <summary>
+    /// Runs one shard of a stage that a run holding the lock started with <see cref="StartShardedAsync"/>: exactly
+    /// the items whose keys are given, through the same path as a local run (staging, the store, the run cache), each
+    /// recorded in <paramref name="journal"/> the moment it finishes. Takes no run lock and writes no lock file, so
+    /// many shards run at once beside the run that holds it; open the pipeline with <see cref="OpenForReading"/>.
+    /// </summary>
+    public async Task<StageReport> RunShardAsync(ItemStage stage, IReadOnlySet<string> keys, ShardJournal journal, CancellationToken cancellationToken)
+    {
+        var plan = (await StagePlan.ListAsync(stage, Workspace, cancellationToken)).Only(keys);
+        return await _runner.RunAsync(plan, StageRecords.ForShard(plan, _lock, journal), cancellationToken);
     }
 
     public async Task<StageStatus> GetStatusAsync(StageDefinition stage, CancellationToken cancellationToken)

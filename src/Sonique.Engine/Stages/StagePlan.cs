@@ -51,6 +51,9 @@ internal sealed class StagePlan
         _ => throw new ArgumentException($"Unknown kind of stage: {stage.GetType().Name}", nameof(stage)),
     };
 
+    /// <summary>The same stage with only the items whose keys are given (a shard); a key not listed now is left out.</summary>
+    public StagePlan Only(IReadOnlySet<string> keys) => new(Stage, Items.Where(i => keys.Contains(i.Key)).ToList(), IsUnit, _run);
+
     /// <summary>The item key that enters a fingerprint (none for a unit stage's one item).</summary>
     public string? FingerprintKey(StageItem item) => IsUnit ? null : item.Key;
 

@@ -14,6 +14,9 @@ internal abstract class StageRecords(StagePlan plan, LockFile lockFile)
     public static StageRecords For(StagePlan plan, LockFile lockFile) =>
         plan.IsUnit ? new UnitRecord(plan, lockFile) : new ItemRecords(plan, lockFile);
 
+    /// <summary>A shard's records: read from the lock file as it is, kept in the shard's own journal.</summary>
+    public static StageRecords ForShard(StagePlan plan, LockFile lockFile, ShardJournal journal) => new ShardRecords(plan, lockFile, journal);
+
     /// <summary>The stage's record: the version and parameters its results were last made with.</summary>
     public StageRecord? Stage => LockFile.Stage(Plan.Name);
 
@@ -44,6 +47,20 @@ internal abstract class StageRecords(StagePlan plan, LockFile lockFile)
 
         public override void Close() =>
             LockFile.CommitStage(Plan.Name, Header(), Plan.Items.Select(i => i.Key).ToHashSet(StringComparer.Ordinal));
+    }
+
+    /// <summary>A shard of a per-item stage run elsewhere: the run holding the lock commits its items and ends the stage.</summary>
+    private sealed class ShardRecords(StagePlan plan, LockFile lockFile, ShardJournal journal) : StageRecords(plan, lockFile)
+    {
+        public override bool NeverRun => LockFile.Items(Plan.Name) is null;
+
+        public override ItemRecord? Recorded(StageItem item) => LockFile.Item(Plan.Name, item.Key);
+
+        public override void Keep(StageItem item, ItemRecord record) => journal.Append(Plan.Name, item.Key, record);
+
+        public override void Close()
+        {
+        }
     }
 
     private sealed class UnitRecord(StagePlan plan, LockFile lockFile) : StageRecords(plan, lockFile)
