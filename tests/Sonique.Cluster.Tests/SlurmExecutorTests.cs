@@ -11,7 +11,9 @@ namespace Sonique.Cluster.Tests;
 [Trait("Tier", "Tool")] // slurmctld, slurmd, slurm-client and munge from Debian's packages (./build.sh --target=Test installs them)
 public sealed class SlurmExecutorTests : IAsyncLifetime
 {
-    private readonly TempFolder _folder = new("slurm-executor-");
+    // Short: slurmstepd's socket in the cluster's spool folder must fit a Unix socket path (108 bytes), or every job's
+    // launch fails ("slurmstepd failed to send return code") and the job is held.
+    private readonly TempFolder _folder = new("sx-");
     private SlurmCluster? _cluster;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -33,7 +35,7 @@ public sealed class SlurmExecutorTests : IAsyncLifetime
     [Fact]
     public async Task Gives_the_local_runs_outputs_and_lock_then_submits_nothing_then_only_the_new_items()
     {
-        var root = Workspace("cluster", items: 10);
+        var root = Workspace("workspace", items: 10);
         var first = await RunOnClusterAsync(root, new SlurmResources { ItemsPerTask = 3 });
         Assert.Equal(10, first.Reports[0].Ran);
         Assert.Equal(4, Assert.Single(Submissions(first.Executor)).Tasks);
@@ -53,7 +55,7 @@ public sealed class SlurmExecutorTests : IAsyncLifetime
     [Fact]
     public async Task A_task_that_dies_mid_shard_loses_only_its_unfinished_items_which_run_again()
     {
-        var root = Workspace("cluster", items: 9);
+        var root = Workspace("workspace", items: 9);
         // Attempt 1: each of the 3 tasks finishes one item of its 3, then exits non-zero.
         var run = await RunOnClusterAsync(root, new SlurmResources { ItemsPerTask = 3 }, batch => batch.Attempt == 1 ? ["--exit-after", "1"] : []);
 
@@ -71,7 +73,7 @@ public sealed class SlurmExecutorTests : IAsyncLifetime
     [Fact]
     public async Task Tasks_that_keep_dying_fail_the_stage_with_their_exit_code_and_log_and_the_next_run_resumes()
     {
-        var root = Workspace("cluster", items: 4);
+        var root = Workspace("workspace", items: 4);
         var failed = await Assert.ThrowsAsync<StageFailedException>(
             () => RunOnClusterAsync(root, new SlurmResources { ItemsPerTask = 2 }, _ => ["--exit-after", "1"], retries: 1));
 
@@ -87,7 +89,7 @@ public sealed class SlurmExecutorTests : IAsyncLifetime
     [Fact]
     public async Task A_stage_asking_for_a_GPU_is_submitted_with_gres_and_its_task_sees_CUDA_VISIBLE_DEVICES()
     {
-        var root = Workspace("cluster", items: 2);
+        var root = Workspace("workspace", items: 2);
         var seen = _folder.PathOf("cuda-visible-devices");
         var run = await RunOnClusterAsync(root, new SlurmResources { Gpus = 1 }, _ => ["--environment-to", seen]);
 
@@ -99,7 +101,7 @@ public sealed class SlurmExecutorTests : IAsyncLifetime
     [Fact]
     public async Task Cancelling_the_login_node_cancels_every_job_of_the_run_and_the_next_run_resumes()
     {
-        var root = Workspace("cluster", items: 12);
+        var root = Workspace("workspace", items: 12);
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var observer = new CancelOnFirstItem(cancel);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(
@@ -116,7 +118,7 @@ public sealed class SlurmExecutorTests : IAsyncLifetime
     [Fact]
     public async Task A_second_login_node_run_is_refused_while_the_first_ones_jobs_are_live()
     {
-        var root = Workspace("cluster", items: 4);
+        var root = Workspace("workspace", items: 4);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var first = RunOnClusterAsync(root, new SlurmResources { ItemsPerTask = 2 }, _ => ["--delay-ms", "3000"], cancellationToken: stop.Token);
         var live = SlurmExecutor.LiveJobsPath(new Workspace(root));
