@@ -62,7 +62,7 @@ public sealed class SlurmExecutor
         var live = new List<string>();
         foreach (var job in recorded)
         {
-            if ((await TaskStatesAsync(job, allStates: false, cancellationToken)).Count > 0)
+            if (await IsQueuedAsync(job, cancellationToken))
             {
                 live.Add(job);
             }
@@ -170,7 +170,7 @@ public sealed class SlurmExecutor
             {
                 var progressed = journals.Sum(run.Fold) > 0;
                 // The queue first, then the markers: a task that ends in between is found by its marker.
-                var states = await TaskStatesAsync(job, allStates: true, cancellationToken);
+                var states = await TaskStatesAsync(job, cancellationToken);
                 for (var i = 0; i < tasks; i++)
                 {
                     if (ends.ContainsKey(i))
@@ -225,14 +225,27 @@ public sealed class SlurmExecutor
         return string.Create(CultureInfo.InvariantCulture, $"{run.Finished}/{run.ToDo.Count} items; tasks: {pending} pending, {running} running, {ends.Count - failed} done, {failed} failed of {tasks}");
     }
 
+    /// <summary>Whether any task of the job is pending, running or completing.</summary>
+    private async Task<bool> IsQueuedAsync(string job, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await _options.Client.RunAsync("squeue", ["-h", "-j", job, "-o", "%i"], cancellationToken)).Trim().Length > 0;
+        }
+        catch (SlurmException e) when (e.Message.Contains("Invalid job id", StringComparison.Ordinal))
+        {
+            return false;
+        }
+    }
+
     /// <summary>One squeue call for the whole array: each task's state and reason by index. A job Slurm no longer
     /// knows gives none.</summary>
-    private async Task<Dictionary<int, (string State, string Reason)>> TaskStatesAsync(string job, bool allStates, CancellationToken cancellationToken)
+    private async Task<Dictionary<int, (string State, string Reason)>> TaskStatesAsync(string job, CancellationToken cancellationToken)
     {
         string output;
         try
         {
-            output = await _options.Client.RunAsync("squeue", ["-h", "-r", .. allStates ? (string[])["-t", "all"] : [], "-j", job, "-o", "%i|%T|%r"], cancellationToken);
+            output = await _options.Client.RunAsync("squeue", ["-h", "-r", "-t", "all", "-j", job, "-o", "%i|%T|%r"], cancellationToken);
         }
         catch (SlurmException e) when (e.Message.Contains("Invalid job id", StringComparison.Ordinal))
         {
@@ -261,7 +274,7 @@ public sealed class SlurmExecutor
         try
         {
             await _options.Client.RunAsync("scancel", [job], timeout.Token);
-            while ((await TaskStatesAsync(job, allStates: false, timeout.Token)).Count > 0)
+            while (await IsQueuedAsync(job, timeout.Token))
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(200), timeout.Token);
             }
