@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using Sonique.Cluster;
+using Sonique.Engine;
+using Sonique.Engine.SyntheticPipeline;
+using Sonique.Tests.Shared.Servers;
+using static System.FormattableString;
+using static Sonique.Benchmarks.Markdown;
+
+namespace Sonique.Benchmarks;
+
+/// <summary>
+/// The Slurm executor's overhead: the synthetic pipeline's Transform stage over the same items run locally (in this
+/// process, the engine's own parallelism) and through a real one-node Slurm cluster on this machine at 50 items per
+/// array task and at 1, each from a fresh workspace; every cluster result must equal the local one byte for byte.
+/// </summary>
+internal static class SlurmBenchmark
+{
+    public const double TargetRatioAt50 = 1.3;
+
+    public static async Task<string> RunAsync(string scratch, int items, CancellationToken cancellationToken)
+    {
+        await using var cluster = await SlurmCluster.StartAsync(Path.Combine(scratch, "c"), cancellationToken);
+        var local = await TimeAsync(scratch, "local", items, null, cluster, cancellationToken);
+        var rows = new List<IReadOnlyList<string>> { Row("local executor", local.Elapsed, local.Elapsed, tasks: 0) };
+        foreach (var perTask in new[] { 50, 1 })
+        {
+            var run = await TimeAsync(scratch, Invariant($"slurm-{perTask}"), items, perTask, cluster, cancellationToken);
+            if (!File.ReadAllBytes(run.LockPath).AsSpan().SequenceEqual(File.ReadAllBytes(local.LockPath)))
+            {
+                throw new InvalidOperationException($"The lock file of the Slurm run at {perTask} item(s) per task differs from the local run's.");
+            }
+
+            rows.Add(Row(Invariant($"Slurm, {perTask} item(s) per task"), run.Elapsed, local.Elapsed, (items + perTask - 1) / perTask));
+        }
+
+        return Invariant($"""
+            ### Slurm executor: {items} items of Transform (two small files in, one out), from a fresh workspace
+
+            One-node cluster on this machine (CPUs={cluster.Cpus}, one CPU per array task, so {cluster.Cpus} tasks at a time; each
+            task is `dotnet exec` of the synthetic pipeline running its shard). Local: the same stage in one process, --jobs 2.
+            Goal: within {TargetRatioAt50:0.0}x of local at 50 items per task.
+
+            """) + Table(["run", "wall s", "x local", "array tasks"], rows) + "\n";
+    }
+
+    private static List<string> Row(string name, TimeSpan elapsed, TimeSpan local, int tasks) =>
+        [name, Seconds(elapsed), Number(elapsed / local, "F2"), tasks == 0 ? "-" : Invariant($"{tasks}")];
+
+    private static async Task<(TimeSpan Elapsed, string LockPath)> TimeAsync(string scratch, string name, int items, int? perTask, SlurmCluster cluster, CancellationToken cancellationToken)
+    {
+        var root = Path.Combine(scratch, name);
+        SyntheticStages.WriteInputs(root, items);
+        var workspace = new Workspace(root);
+        var stage = new SyntheticStages(workspace).Transform;
+        Progress.Say(perTask is null ? $"{items} items locally" : $"{items} items on Slurm, {perTask} per task");
+        var clock = Stopwatch.StartNew();
+        using (var pipeline = Pipeline.Open(workspace, new PipelineOptions { Jobs = 2 }))
+        {
+            if (perTask is null)
+            {
+                await pipeline.RunAsync(stage, cancellationToken);
+            }
+            else
+            {
+                var executor = new SlurmExecutor(workspace, new SlurmExecutorOptions
+                {
+                    TaskCommand = batch => [Tool.DotnetHost, "exec", Path.Combine(AppContext.BaseDirectory, "Sonique.Engine.SyntheticPipeline.dll"), "--workspace", root, "--shard-of", batch.Folder.Path],
+                    Resources = _ => new SlurmResources { ItemsPerTask = perTask.Value },
+                    Client = new SlurmClient(cluster.Environment),
+                    PollInterval = TimeSpan.FromMilliseconds(250),
+                    MaxPollInterval = TimeSpan.FromSeconds(2),
+                });
+                var report = await executor.RunStageAsync(pipeline, stage, cancellationToken);
+                if (report.Ran != items)
+                {
+                    throw new InvalidOperationException($"The Slurm run ran {report.Ran} items, not {items}.");
+                }
+            }
+        }
+
+        return (clock.Elapsed, workspace.LockFilePath);
+    }
+}
