@@ -44,7 +44,7 @@ try
     else if (options.Suite == "slurm")
     {
         markdown = Invariant($"Machine: {machine}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC\n\n")
-            + await SlurmBenchmark.RunAsync(scratch, options.ItemsGiven ? options.Items : 2000, CancellationToken.None);
+            + await SlurmBenchmark.RunAsync(scratch, options.ItemsGiven ? options.Items : 1000, CancellationToken.None);
     }
     else if (options.Suite == "download")
     {

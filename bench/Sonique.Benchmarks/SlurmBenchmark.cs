@@ -12,6 +12,7 @@ namespace Sonique.Benchmarks;
 /// The Slurm executor's overhead: the synthetic pipeline's Transform stage over the same items run locally (in this
 /// process, the engine's own parallelism) and through a real one-node Slurm cluster on this machine at 50 items per
 /// array task and at 1, each from a fresh workspace; every cluster result must equal the local one byte for byte.
+/// 1,000 items by default: Slurm's default MaxArraySize (1001) allows no more tasks in one array, so shards of 1 stop there.
 /// </summary>
 internal static class SlurmBenchmark
 {

@@ -89,7 +89,9 @@ public sealed class SlurmExecutor
         for (var attempt = 1; run.Unfinished.Count > 0; attempt++)
         {
             var folder = new ShardFolder(Path.Combine(RunFolder, string.Create(CultureInfo.InvariantCulture, $"{stage.Name}-{attempt}")));
-            var tasks = folder.Write(run.Unfinished, resources.ItemsPerTask);
+            var unfinished = run.Unfinished;
+            var perTask = Math.Max(Math.Max(1, resources.ItemsPerTask), (unfinished.Count + _options.MaxArrayTasks - 1) / _options.MaxArrayTasks);
+            var tasks = folder.Write(unfinished, perTask);
             var job = await SubmitAsync(new ShardBatch(stage.Name, attempt, folder), tasks, resources, cancellationToken);
             var ends = await WaitAsync(run, job, folder, tasks, cancellationToken);
             if (run.Unfinished.Count == 0)

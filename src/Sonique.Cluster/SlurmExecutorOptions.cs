@@ -23,6 +23,10 @@ public sealed class SlurmExecutorOptions
     /// <summary>How many times the items of dead tasks are submitted again before the stage fails.</summary>
     public int Retries { get; init; } = 2;
 
+    /// <summary>The most tasks one array may have: Slurm's MaxArraySize (1001 by default) less one. A stage with
+    /// more shards than this gets more items per task instead.</summary>
+    public int MaxArrayTasks { get; init; } = 1000;
+
     /// <summary>How long a cancelled run waits for its jobs to leave the queue before it lets go.</summary>
     public TimeSpan CancelTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

@@ -142,6 +142,18 @@ public sealed class SlurmExecutorTests : IAsyncLifetime
         AssertSameAsLocal(root, items: 4);
     }
 
+    [Fact]
+    [Trait("Tier", "Slow")] // Slurm's shortest time limit is a minute
+    public async Task A_task_over_its_time_limit_is_reported_TIMEOUT_with_its_log()
+    {
+        var root = Workspace("workspace", items: 2);
+        var failed = await Assert.ThrowsAsync<StageFailedException>(
+            () => RunOnClusterAsync(root, new SlurmResources { Time = "1", ItemsPerTask = 1 }, _ => ["--delay-ms", "300000"], retries: 0));
+
+        Assert.Contains("TIMEOUT", failed.Message, StringComparison.Ordinal);
+        Assert.Contains("DUE TO TIME LIMIT", failed.Message, StringComparison.Ordinal); // slurmstepd's line in the task's log
+    }
+
     private string Workspace(string name, int items)
     {
         var root = Directory.CreateDirectory(_folder.PathOf(name)).FullName;
