@@ -41,6 +41,7 @@ internal static class SlurmBenchmark
             task is `dotnet exec` of the synthetic pipeline running its shard). Local: the same stage in one process, --jobs 2.
             Goal: within {TargetRatioAt50:0.0}x of local at 50 items per task.
 
+
             """) + Table(["run", "wall s", "x local", "array tasks"], rows) + "\n";
     }
 
