@@ -28,7 +28,7 @@ internal static class NoOpPhases
     /// so large that each no-op takes many seconds.</param>
     public static IReadOnlyList<Phase> Measure(string root, int processes = Processes)
     {
-        Progress.Say($"timing the phases of a no-op run, in {processes} fresh processes");
+        Progress.Say($"timing the phases of a no-op run, in {processes} fresh process{(processes == 1 ? "" : "es")}");
         return [.. MeasureGroup(PipelineGroup, root, processes), .. MeasureGroup(PartsGroup, root, processes)];
     }
 

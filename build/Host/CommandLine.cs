@@ -11,7 +11,7 @@ public static class CommandLine
         // Cake's, as this host implements them.
         "target", "exclusive", "dryrun", "dry-run", "noop", "whatif", "verbosity", "help", "description", "showdescription", "tree", "showtree", "version",
         // The pipeline's.
-        "force", "config", "jobs", "workspace",
+        "force", "config", "jobs", "workspace", "remote", "push",
         // The Benchmark target's.
         "suite", "quick",
         // The Test target's.

@@ -10,12 +10,13 @@ namespace Sonique.Build.Host;
 /// Shows per-item work: a live bar (done/total, rate, time left) on a terminal, and plain progress lines
 /// (every 10% or 10 s) where output goes to a log, as in CI.
 /// </summary>
-public sealed class ConsoleProgress(IAnsiConsole console, bool live) : IPipelineObserver
+public sealed class ConsoleProgress(IAnsiConsole console, bool live) : IPipelineObserver, IDisposable
 {
     private static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(10);
     private readonly ConcurrentQueue<string> _failures = new();
     private readonly Lock _gate = new();
     private StageRun? _current;
+    private LiveBar? _transfers;
 
     public static ConsoleProgress ForThisConsole() => new(AnsiConsole.Console, IsLive(AnsiConsole.Console));
 
@@ -107,6 +108,47 @@ public sealed class ConsoleProgress(IAnsiConsole console, bool live) : IPipeline
         console.WriteLine(Summarize(report));
     }
 
+    /// <summary>A remote cache's transfers: a bar of their own where no stage's bar is drawn (Push), and one line of
+    /// bytes and rate when a batch ends.</summary>
+    public void Transferring(TransferProgress progress)
+    {
+        lock (_gate)
+        {
+            if (progress.Done)
+            {
+                _transfers?.Finish();
+                _transfers = null;
+                console.WriteLine(DescribeTransfers(progress));
+                return;
+            }
+
+            if (_current is not null)
+            {
+                return;
+            }
+
+            if (_transfers is null)
+            {
+                _transfers = new LiveBar(console, live);
+                _transfers.Start(1000, DescribeTransfers(progress));
+            }
+
+            _transfers.Update(progress.TotalBytes > 0 ? (int)(1000 * progress.Bytes / progress.TotalBytes) : 0, DescribeTransfers(progress));
+        }
+    }
+
+    public void Dispose() => _transfers?.Dispose();
+
+    public static string DescribeTransfers(TransferProgress progress)
+    {
+        const double Megabyte = 1 << 20;
+        var verb = progress.Direction == TransferDirection.Push ? "pushed" : "pulled";
+        var left = !progress.Done && progress.Left is { } l ? $", {l:hh\\:mm\\:ss} left" : "";
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"Remote cache: {verb} {progress.Objects}/{progress.TotalObjects} object(s), {progress.Bytes / Megabyte:F1} of {progress.TotalBytes / Megabyte:F1} MB, {progress.BytesPerSecond / Megabyte:F1} MB/s{(progress.Done ? $" in {progress.Elapsed.TotalSeconds:F1} s" : left)}");
+    }
+
     public void Warning(string stage, string message) => console.MarkupLine($"[yellow]{Markup.Escape($"{stage}: {message}")}[/]");
 
     public static string Summarize(StageReport report)
@@ -135,6 +177,13 @@ public sealed class ConsoleProgress(IAnsiConsole console, bool live) : IPipeline
         if (report.KnownFailures > 0)
         {
             parts.Add($"{report.KnownFailures} failed before (not retried)");
+        }
+
+        // Only a Pull leaves items neither fresh nor done: no cache held them.
+        var untouched = report.Items - report.Fresh - report.Ran - report.Restored - report.Failed - report.KnownFailures;
+        if (untouched > 0)
+        {
+            parts.Add($"{untouched} in no cache");
         }
 
         return string.Create(CultureInfo.InvariantCulture, $"{report.Stage}: {report.Items} item(s): {string.Join(", ", parts)} ({report.Duration.TotalSeconds:F1} s)");

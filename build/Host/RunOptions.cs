@@ -1,10 +1,17 @@
 using Cake.Core;
+using Sonique.Remote;
 
 namespace Sonique.Build.Host;
 
 /// <summary>The pipeline's own switches, beside Cake's (--target, --exclusive, --dryrun, --verbosity).</summary>
 public sealed record RunOptions(string Target, bool Exclusive, bool DryRun, bool ForceAll, IReadOnlySet<string> ForceStages, int Jobs, string? ConfigPath, string WorkspaceRoot)
 {
+    /// <summary>The remote cache's address from <c>--remote</c>, over the profile's <c>cache.remote</c>.</summary>
+    public string? Remote { get; init; }
+
+    /// <summary>Whether finished work is pushed to the remote cache: <c>--push</c>, else the profile's <c>cache.push</c>.</summary>
+    public bool Push { get; init; } = true;
+
     public static RunOptions From(ICakeArguments arguments, Func<string?, SoniqueConfig> loadConfig, out SoniqueConfig config)
     {
         string? Last(string name) => arguments.HasArgument(name) ? arguments.GetArguments(name).Last() : null;
@@ -24,6 +31,12 @@ public sealed record RunOptions(string Target, bool Exclusive, bool DryRun, bool
             throw new ArgumentException($"--jobs must be a whole number of at least 1, not '{jobsText}'.");
         }
 
+        var remote = Last("remote");
+        if (remote is { Length: > 0 } && RemoteCacheAddress.Problem(remote) is { } problem)
+        {
+            throw new ArgumentException($"--remote: {problem}");
+        }
+
         return new RunOptions(
             Last("target") ?? "Default",
             Flag("exclusive"),
@@ -32,6 +45,10 @@ public sealed record RunOptions(string Target, bool Exclusive, bool DryRun, bool
             forceStages,
             jobs,
             configPath,
-            Path.GetFullPath(Last("workspace") ?? Directory.GetCurrentDirectory()));
+            Path.GetFullPath(Last("workspace") ?? Directory.GetCurrentDirectory()))
+        {
+            Remote = remote ?? config.Cache.Remote,
+            Push = Last("push") is { } push ? !push.Equals("false", StringComparison.OrdinalIgnoreCase) : config.Cache.Push,
+        };
     }
 }

@@ -43,6 +43,9 @@ public sealed class SoniqueConfig
     [YamlMember(Alias = "finetune")]
     public FineTuneConfig FineTune { get; set; } = new();
 
+    [NotInCacheKey("where and how results are kept, not what they are")]
+    public CacheConfig Cache { get; set; } = new();
+
     public static SoniqueConfig Load(string? path)
     {
         if (path is null)
@@ -156,7 +159,8 @@ public sealed class SoniqueConfig
     public IEnumerable<string> Problems() =>
         SettingRanges.Problems(this, "")
             .Concat(Collect.Problems()).Concat(Download.Problems()).Concat(DescribeVideo.Problems()).Concat(TagAudio.Problems())
-            .Concat(BaseModel.Problems()).Concat(Generate.Problems()).Concat(Pair.Problems()).Concat(FineTune.Problems());
+            .Concat(BaseModel.Problems()).Concat(Generate.Problems()).Concat(Pair.Problems()).Concat(FineTune.Problems())
+            .Concat(Cache.Problems());
 }
 
 /// <summary>Paths of the external tools; a bare name is looked up on the PATH.</summary>

@@ -16,6 +16,7 @@ public sealed class SoniqueContext : CakeContextAdapter, IDisposable
     private Pipeline? _pipeline;
     private Pipeline? _reader;
     private FileHashCache? _settingFiles;
+    private IRemoteCache? _remote;
 
     public SoniqueContext(
         ICakeContext cake,
@@ -51,14 +52,27 @@ public sealed class SoniqueContext : CakeContextAdapter, IDisposable
     public List<StageReport> Reports { get; } = [];
 
     /// <summary>The engine, opened on first use: that takes the workspace's run lock, held until the run ends.</summary>
-    public Pipeline Pipeline => _pipeline ??= Pipeline.Open(Workspace, new PipelineOptions
-    {
-        Jobs = Options.Jobs,
-        ForceAll = Options.ForceAll,
-        ForceStages = Options.ForceStages,
-        Observer = _observer,
-        ItemFailureOf = ItemFailureOf,
-    });
+    public Pipeline Pipeline => _pipeline ??= Pipeline.Open(
+        Workspace,
+        new PipelineOptions
+        {
+            Jobs = Options.Jobs,
+            ForceAll = Options.ForceAll,
+            ForceStages = Options.ForceStages,
+            Observer = _observer,
+            ItemFailureOf = ItemFailureOf,
+            Remote = Remote,
+            PushToRemote = Options.Push,
+            RemoteTransfers = Config.Cache.Transfers,
+            CacheType = Config.Cache.Type,
+        });
+
+    /// <summary>The remote cache (<c>--remote</c>, else <c>cache.remote</c>), or null when none is set.</summary>
+    public IRemoteCache? Remote => _remote ??= Config.Cache.OpenRemote(Options.Remote);
+
+    /// <summary>The remote cache, for a target that has nothing to do without one (Push, Pull).</summary>
+    public IRemoteCache RequireRemote(string target) =>
+        Remote ?? throw new InvalidOperationException($"{target} needs a remote cache: set cache.remote in the profile (--config=FILE) or pass --remote=URL.");
 
     /// <summary>The engine opened for reading only (Status, --dryrun): no run lock, nothing written, so it works on a
     /// read-only workspace and while a run is going.</summary>
@@ -141,6 +155,7 @@ public sealed class SoniqueContext : CakeContextAdapter, IDisposable
 
         _pipeline?.Dispose();
         _reader?.Dispose();
+        (_remote as IDisposable)?.Dispose();
     }
 }
 

@@ -89,7 +89,8 @@ public static class SoniqueHost
         Console.CancelKeyPress += onCancel;
         try
         {
-            using var context = new SoniqueContext(CreateCakeContext(environment, log, arguments), options, config, ConsoleProgress.ForThisConsole(), catalog, cancel.Token);
+            using var progress = ConsoleProgress.ForThisConsole();
+            using var context = new SoniqueContext(CreateCakeContext(environment, log, arguments), options, config, progress, catalog, cancel.Token);
             var engine = new CakeEngine(new CakeDataService(), log);
             Register(engine, catalog, context);
             if (options.DryRun)
@@ -160,7 +161,7 @@ public static class SoniqueHost
             console.WriteLine($"  {entry.Name,-14} {entry.Description}{after}");
         }
 
-        console.WriteLine("Switches: --target, --exclusive, --dryrun, --verbosity, --force[=Stage,...], --config=FILE, --jobs=N, --workspace=DIR, --version; Benchmark: --suite=NAME, --quick");
+        console.WriteLine("Switches: --target, --exclusive, --dryrun, --verbosity, --force[=Stage,...], --config=FILE, --jobs=N, --workspace=DIR, --remote=URL, --push=true|false, --version; Benchmark: --suite=NAME, --quick");
     }
 
     public static CakeContext CreateCakeContext(ICakeEnvironment environment, ICakeLog log, ICakeArguments arguments)

@@ -12,7 +12,14 @@ internal sealed class RecordingObserver : IPipelineObserver
     {
     }
 
-    public void ItemFinished(string stage, string key, ItemOutcome outcome, string? detail) => Items.Enqueue((stage, key, outcome));
+    /// <summary>Called after each item is recorded, on the item's thread: a test's hook into the middle of a run.</summary>
+    public Action? OnItemFinished { get; init; }
+
+    public void ItemFinished(string stage, string key, ItemOutcome outcome, string? detail)
+    {
+        Items.Enqueue((stage, key, outcome));
+        OnItemFinished?.Invoke();
+    }
 
     public void StageFinished(StageReport report)
     {

@@ -17,21 +17,30 @@ public sealed class Pipeline : IDisposable
     private readonly Staleness _staleness;
     private readonly StageRunner _runner;
     private readonly PipelineOptions _options;
+    private readonly ContentStore _store;
+    private readonly RemoteCacheSync? _remote;
 
-    private Pipeline(Workspace workspace, PipelineOptions options, WorkspaceLock? runLock, ContentStore store, LockFile lockFile, FileHashCache hashes)
+    private Pipeline(Workspace workspace, PipelineOptions options, WorkspaceLock? runLock, ContentStore store, LockFile lockFile, FileHashCache hashes, CacheLinkType linkType = CacheLinkType.Copy)
     {
         Workspace = workspace;
+        LinkType = linkType;
         _runLock = runLock;
         _lock = lockFile;
         _hashes = hashes;
         _options = options;
+        _store = store;
         var runs = new RunCache(workspace.RunCacheDirectory);
         var staging = new OutputStaging(workspace, store, hashes);
         _staleness = new Staleness(workspace, hashes, options.Jobs);
-        _runner = new StageRunner(workspace, _staleness, new OutputRestorer(workspace, runs, store, hashes, staging, options.Observer), staging, runs, options);
+        _remote = options.Remote is { } remote ? new RemoteCacheSync(remote, store, options.PushToRemote, options.RemoteTransfers, options.Observer) : null;
+        _runner = new StageRunner(workspace, _staleness, new OutputRestorer(workspace, runs, store, hashes, staging, options.Observer, _remote), staging, runs, options, _remote);
     }
 
     public Workspace Workspace { get; }
+
+    /// <summary>How this run's outputs and the store share the disk: the type asked for, or what <see cref="CacheLinkType.Auto"/>
+    /// found the file system allows.</summary>
+    public CacheLinkType LinkType { get; }
 
     /// <summary>Files read for hashing in this run (not answered from the hash cache).</summary>
     public long FilesHashed => _hashes.FilesHashed;
@@ -43,7 +52,12 @@ public sealed class Pipeline : IDisposable
     /// <summary>Opened for reading while <see cref="RunningRun"/> is going: what it has finished in the stage it runs.</summary>
     public IReadOnlyList<StageProgress> RunningProgress => RunningRun is null ? [] : _lock.Journaled;
 
-    /// <summary>Takes the workspace's run lock and loads the lock file, replaying what a killed run left in its journal.</summary>
+    /// <summary>Why the remote cache was given up in this run (it was reported once as a warning), or null when it
+    /// worked or there is none.</summary>
+    public string? RemoteFailure => _remote?.Failure;
+
+    /// <summary>Takes the workspace's run lock and loads the lock file, replaying what a killed run left in its journal.
+    /// With a remote cache, the blobs the lock file names that the local store lacks (its manifests) are pulled.</summary>
     public static Pipeline Open(Workspace workspace, PipelineOptions? options = null)
     {
         options = Checked(options);
@@ -56,9 +70,16 @@ public sealed class Pipeline : IDisposable
                 Directory.Delete(workspace.StagingDirectory, recursive: true);
             }
 
-            var store = new ContentStore(workspace.StoreDirectory);
+            // Probed here, between the folders that outputs move between, so that a link type the file system cannot
+            // make stops the run once with its reason instead of failing every item.
+            var linkType = FileLinks.Choose(options.CacheType, workspace.StagingDirectory, workspace.StoreDirectory);
+            var store = new ContentStore(workspace.StoreDirectory, linkType);
             var lockFile = LockFile.Open(workspace.LockFilePath, workspace.JournalPath, store, options.Observer is { } observer ? observer.Warning : null);
-            return new Pipeline(workspace, options, runLock, store, lockFile, FileHashCache.Load(workspace.HashCachePath));
+            var pipeline = new Pipeline(workspace, options, runLock, store, lockFile, FileHashCache.Load(workspace.HashCachePath), linkType);
+            // Open is synchronous for its many callers, and a console host has no synchronization context to block; the
+            // manifests are small, and each request has the remote's own timeout.
+            pipeline._remote?.PullMissingAsync("remote cache", lockFile.Manifests, CancellationToken.None).GetAwaiter().GetResult();
+            return pipeline;
         }
         catch
         {
@@ -88,13 +109,81 @@ public sealed class Pipeline : IDisposable
 
     public async Task<StageReport> RunAsync(StageDefinition stage, CancellationToken cancellationToken)
     {
+        RefuseWhenReadOnly();
+        var plan = await StagePlan.ListAsync(stage, Workspace, cancellationToken);
+        var report = await _runner.RunAsync(plan, StageRecords.For(plan, _lock), cancellationToken);
+        if (_remote is { Pushes: true } && report.Ran + report.Failed > 0)
+        {
+            // The stage's manifest changed with its items.
+            _remote.EnqueuePush(stage.Name, _lock.Manifests, cancellationToken);
+            await _remote.CompletePushesAsync();
+        }
+
+        return report;
+    }
+
+    /// <summary>
+    /// A checkout from the caches: brings the stage's outputs to what its inputs and parameters make by restoring only,
+    /// from the local cache or the remote one; an item computed nowhere stays as it is. Runs no stage code.
+    /// </summary>
+    public async Task<StageReport> PullAsync(StageDefinition stage, CancellationToken cancellationToken)
+    {
+        RefuseWhenReadOnly();
+        var plan = await StagePlan.ListAsync(stage, Workspace, cancellationToken);
+        return await _runner.RunAsync(plan, StageRecords.For(plan, _lock), cancellationToken, restoreOnly: true);
+    }
+
+    /// <summary>
+    /// Pushes what the lock file records for these stages to the remote cache: each succeeded result's blobs, then its
+    /// run cache record, and the lock's manifests; what the remote has already is not sent again. Returns the results
+    /// pushed (a result whose blobs are no longer in the local store is left out, never pushed without them).
+    /// </summary>
+    public async Task<int> PushAsync(IEnumerable<StageDefinition> stages, CancellationToken cancellationToken)
+    {
+        RefuseWhenReadOnly();
+        if (_options.Remote is not { } remote)
+        {
+            throw new InvalidOperationException("No remote cache is set.");
+        }
+
+        using var sync = new RemoteCacheSync(remote, _store, push: true, _options.RemoteTransfers, _options.Observer);
+        var results = 0;
+        foreach (var stage in stages)
+        {
+            StagePlan plan;
+            try
+            {
+                plan = await StagePlan.ListAsync(stage, Workspace, cancellationToken);
+            }
+            catch (StageFailedException)
+            {
+                // It cannot list its items: what it reads was never made here, so neither was anything of its own.
+                continue;
+            }
+
+            var records = StageRecords.For(plan, _lock);
+            foreach (var item in plan.Items)
+            {
+                if (records.Recorded(item) is { Failure: null } record && ContentHash.TryParse(record.Fingerprint, out var fingerprint)
+                    && record.Outputs.Values.All(h => ContentHash.TryParse(h, out var hash) && _store.Contains(hash)))
+                {
+                    sync.EnqueuePush(stage.Name, fingerprint, record.Outputs, cancellationToken);
+                    results++;
+                }
+            }
+        }
+
+        sync.EnqueuePush("Push", _lock.Manifests, cancellationToken);
+        await sync.CompletePushesAsync();
+        return sync.Failure is { } failure ? throw new RemoteCacheException(failure, transient: false) : results;
+    }
+
+    private void RefuseWhenReadOnly()
+    {
         if (_runLock is null)
         {
             throw new InvalidOperationException("This pipeline was opened for reading; Pipeline.Open takes the run lock a run needs.");
         }
-
-        var plan = await StagePlan.ListAsync(stage, Workspace, cancellationToken);
-        return await _runner.RunAsync(plan, StageRecords.For(plan, _lock), cancellationToken);
     }
 
     /// <summary>
@@ -104,11 +193,7 @@ public sealed class Pipeline : IDisposable
     /// </summary>
     public async Task<ShardedStageRun> StartShardedAsync(ItemStage stage, CancellationToken cancellationToken)
     {
-        if (_runLock is null)
-        {
-            throw new InvalidOperationException("This pipeline was opened for reading; Pipeline.Open takes the run lock a run needs.");
-        }
-
+        RefuseWhenReadOnly();
         var plan = await StagePlan.ListAsync(stage, Workspace, cancellationToken);
         var records = StageRecords.For(plan, _lock);
         var verdicts = await _staleness.JudgeAsync(plan, records, cancellationToken);
@@ -157,6 +242,7 @@ public sealed class Pipeline : IDisposable
 
     public void Dispose()
     {
+        _remote?.Dispose();
         if (_runLock is null)
         {
             _lock.Dispose();

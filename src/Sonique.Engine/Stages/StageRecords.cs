@@ -39,7 +39,7 @@ internal abstract class StageRecords(StagePlan plan, LockFile lockFile)
 
     private sealed class ItemRecords(StagePlan plan, LockFile lockFile) : StageRecords(plan, lockFile)
     {
-        public override bool NeverRun => LockFile.Items(Plan.Name) is null;
+        public override bool NeverRun => !LockFile.HasItemRecords(Plan.Name);
 
         public override ItemRecord? Recorded(StageItem item) => LockFile.Item(Plan.Name, item.Key);
 

@@ -50,4 +50,9 @@ public interface IPipelineObserver
     void StageFinished(StageReport report);
 
     void Warning(string stage, string message);
+
+    /// <summary>Transfers to or from a remote cache: objects and bytes so far, for a progress bar.</summary>
+    void Transferring(TransferProgress progress)
+    {
+    }
 }

@@ -5,18 +5,21 @@ namespace Sonique.Engine;
 /// <summary>
 /// Brings a stage up to date: each stale item is restored from the store when it was computed before, or run
 /// (items in parallel) into its own staging folder and published; each is recorded the moment it finishes, and
-/// reported to the observer for progress.
+/// reported to the observer for progress. With a remote cache, what ran is pushed as it finishes, and the stage ends
+/// when its pushes have.
 /// </summary>
-internal sealed class StageRunner(Workspace workspace, Staleness staleness, OutputRestorer restorer, OutputStaging staging, RunCache runs, PipelineOptions options)
+internal sealed class StageRunner(Workspace workspace, Staleness staleness, OutputRestorer restorer, OutputStaging staging, RunCache runs, PipelineOptions options, RemoteCacheSync? remote = null)
 {
     private IPipelineObserver? Observer => options.Observer;
 
-    public async Task<StageReport> RunAsync(StagePlan plan, StageRecords records, CancellationToken cancellationToken)
+    /// <summary>Brings the stage up to date; with <paramref name="restoreOnly"/>, only by restoring (a checkout): an item
+    /// that cannot be restored stays as it is, neither run nor recorded.</summary>
+    public async Task<StageReport> RunAsync(StagePlan plan, StageRecords records, CancellationToken cancellationToken, bool restoreOnly = false)
     {
         var clock = Stopwatch.StartNew();
         var verdicts = await staleness.JudgeAsync(plan, records, cancellationToken);
         var force = options.IsForced(plan.Name);
-        var work = verdicts.Where(v => force || v.Kind == VerdictKind.Stale).ToList();
+        var work = verdicts.Where(v => (force && !restoreOnly) || v.Kind == VerdictKind.Stale).ToList();
 
         Observer?.StageStarting(plan.Name, plan.Items.Count, work.Count);
         int ran = 0, restored = 0, failed = 0;
@@ -25,6 +28,17 @@ internal sealed class StageRunner(Workspace workspace, Staleness staleness, Outp
             new ParallelOptions { MaxDegreeOfParallelism = options.Jobs, CancellationToken = cancellationToken },
             async (verdict, token) =>
             {
+                if (restoreOnly)
+                {
+                    if (verdict.MissingInput is null && await RestoreAsync(plan, records, verdict, token))
+                    {
+                        Interlocked.Increment(ref restored);
+                        Observer?.ItemFinished(plan.Name, verdict.Item.Key, ItemOutcome.Restored, null);
+                    }
+
+                    return;
+                }
+
                 var (outcome, detail) = await BringUpToDateAsync(plan, records, verdict, allowRestore: !force, token);
                 switch (outcome)
                 {
@@ -37,6 +51,12 @@ internal sealed class StageRunner(Workspace workspace, Staleness staleness, Outp
             });
 
         records.Close();
+        if (remote is not null)
+        {
+            remote.CompletePulls();
+            await remote.CompletePushesAsync();
+        }
+
         var report = new StageReport(
             plan.Name,
             plan.Items.Count,
@@ -58,22 +78,15 @@ internal sealed class StageRunner(Workspace workspace, Staleness staleness, Outp
         CancellationToken cancellationToken)
     {
         var item = verdict.Item;
-        var record = new ItemRecord
-        {
-            Fingerprint = verdict.Fingerprint.ToString(),
-            Values = verdict.Values.Count > 0 ? verdict.Values : null,
-            Inputs = verdict.Inputs,
-        };
+        var record = NewRecord(verdict);
 
         if (verdict.MissingInput is not null)
         {
             return Fail(plan, records, item, record, $"input '{verdict.MissingInput}' is missing", permanent: false, cause: null);
         }
 
-        if (allowRestore && await restorer.TryRestoreAsync(plan.Name, verdict.Fingerprint, item.Outputs, cancellationToken) is { } restored)
+        if (allowRestore && await RestoreAsync(plan, records, verdict, cancellationToken))
         {
-            record.Outputs = restored;
-            records.Keep(item, record);
             return (ItemOutcome.Restored, null);
         }
 
@@ -86,6 +99,7 @@ internal sealed class StageRunner(Workspace workspace, Staleness staleness, Outp
             record.Outputs = await staging.PublishAsync(item.Outputs, staged, folder, CancellationToken.None);
             runs.Put(verdict.Fingerprint, record.Outputs);
             records.Keep(item, record);
+            remote?.EnqueuePush(plan.Name, verdict.Fingerprint, record.Outputs, cancellationToken);
             return (ItemOutcome.Ran, null);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -112,6 +126,26 @@ internal sealed class StageRunner(Workspace workspace, Staleness staleness, Outp
             OutputStaging.Delete(folder);
         }
     }
+
+    private async Task<bool> RestoreAsync(StagePlan plan, StageRecords records, ItemVerdict verdict, CancellationToken cancellationToken)
+    {
+        if (await restorer.TryRestoreAsync(plan.Name, verdict.Fingerprint, verdict.Item.Outputs, cancellationToken) is not { } restored)
+        {
+            return false;
+        }
+
+        var record = NewRecord(verdict);
+        record.Outputs = restored;
+        records.Keep(verdict.Item, record);
+        return true;
+    }
+
+    private static ItemRecord NewRecord(ItemVerdict verdict) => new()
+    {
+        Fingerprint = verdict.Fingerprint.ToString(),
+        Values = verdict.Values.Count > 0 ? verdict.Values : null,
+        Inputs = verdict.Inputs,
+    };
 
     /// <summary>The engine's own item failure, or a library's failure the host recognises as one.</summary>
     private ItemFailedException? ItemFailure(Exception e) => e as ItemFailedException ?? options.ItemFailureOf?.Invoke(e);

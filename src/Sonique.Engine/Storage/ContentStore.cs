@@ -13,10 +13,14 @@ public enum RestoreResult
 
 /// <summary>
 /// Content-addressed blobs under one folder (<c>ab/cdef...</c>, as git and DVC lay them out). A blob is
-/// verified against its name every time it is restored, so a damaged entry is caught and removed.
+/// verified against its name every time it is restored, so a damaged entry is caught and removed. With a
+/// <see cref="CacheLinkType"/> other than copy, a blob and the file it came from or went to share their bytes on disk.
 /// </summary>
-public sealed class ContentStore(string root)
+public sealed class ContentStore(string root, CacheLinkType linkType = CacheLinkType.Copy)
 {
+    private readonly Lock _choosing = new();
+    private CacheLinkType? _chosen;
+
     public string Root { get; } = Path.GetFullPath(root);
 
     public string PathOf(ContentHash hash)
@@ -27,17 +31,19 @@ public sealed class ContentStore(string root)
 
     public bool Contains(ContentHash hash) => File.Exists(PathOf(hash));
 
-    /// <summary>Stores a copy of <paramref name="file"/> and returns its hash, computed while copying, so the
-    /// file is read once.</summary>
+    /// <summary>Stores <paramref name="file"/> and returns its hash, computed while copying (or, linked, by reading the
+    /// one copy), so the file is read once. Linked, the blob takes the file's place in the store even when the store
+    /// held one already: the file's bytes were just hashed, an older blob's are unknown, and the file is the one that
+    /// will share them.</summary>
     public async Task<ContentHash> AddAsync(string file, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Root);
         var temporary = AtomicFile.TemporaryPathBeside(Path.Combine(Root, "incoming"));
         try
         {
-            var hash = await FileHasher.CopyAsync(file, temporary, cancellationToken);
+            var (hash, linked) = await PlaceAsync(file, temporary, Path.GetDirectoryName(Path.GetFullPath(file))!, cancellationToken);
             var target = PathOf(hash);
-            if (File.Exists(target))
+            if (!linked && File.Exists(target))
             {
                 AtomicFile.TryDelete(temporary);
             }
@@ -45,6 +51,8 @@ public sealed class ContentStore(string root)
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                 File.Move(temporary, target, overwrite: true);
+                // A rename between two names of one file (a stage that linked its output to a stored input) keeps both.
+                AtomicFile.TryDelete(temporary);
             }
 
             return hash;
@@ -106,8 +114,9 @@ public sealed class ContentStore(string root)
         return RestoreResult.Corrupt;
     }
 
-    /// <summary>Copies the blob to <paramref name="destination"/> (which must not exist), checking its hash
-    /// on the way. A blob whose bytes no longer match its name is deleted and reported as corrupt.</summary>
+    /// <summary>Puts the blob at <paramref name="destination"/> (which must not exist), checking its hash on the way:
+    /// the bytes now at the destination are read whether they were copied or linked. A blob whose bytes no longer
+    /// match its name is deleted and reported as corrupt.</summary>
     public async Task<RestoreResult> TryRestoreAsync(ContentHash hash, string destination, CancellationToken cancellationToken)
     {
         var source = PathOf(hash);
@@ -116,17 +125,17 @@ public sealed class ContentStore(string root)
             return RestoreResult.Missing;
         }
 
-        ContentHash copied;
+        ContentHash restored;
         try
         {
-            copied = await FileHasher.CopyAsync(source, destination, cancellationToken);
+            (restored, _) = await PlaceAsync(source, destination, Path.GetDirectoryName(Path.GetFullPath(destination))!, cancellationToken);
         }
         catch (FileNotFoundException)
         {
             return RestoreResult.Missing;
         }
 
-        if (copied == hash)
+        if (restored == hash)
         {
             return RestoreResult.Restored;
         }
@@ -134,5 +143,41 @@ public sealed class ContentStore(string root)
         AtomicFile.TryDelete(destination);
         AtomicFile.TryDelete(source);
         return RestoreResult.Corrupt;
+    }
+
+    /// <summary>The link type in use: the one asked for, or for <see cref="CacheLinkType.Auto"/> the first the file
+    /// systems of <paramref name="folder"/> and the store allow, probed once.</summary>
+    public CacheLinkType LinkTypeFor(string folder)
+    {
+        lock (_choosing)
+        {
+            return _chosen ??= linkType == CacheLinkType.Auto ? FileLinks.Choose(linkType, folder, Root) : linkType;
+        }
+    }
+
+    /// <summary>Puts <paramref name="source"/>'s bytes at the new file <paramref name="destination"/>, linked where it can
+    /// (else copied: another file system, a file at the file system's link limit), and hashes what is now there.</summary>
+    private async Task<(ContentHash Hash, bool Linked)> PlaceAsync(string source, string destination, string folder, CancellationToken cancellationToken)
+    {
+        switch (LinkTypeFor(folder))
+        {
+            case CacheLinkType.Reflink when FileLinks.TryReflink(source, destination):
+                return (HashDurably(destination, cancellationToken), true);
+            case CacheLinkType.Hardlink when FileLinks.TryHardLink(source, destination):
+                FileLinks.MakeReadOnly(destination);
+                return (HashDurably(destination, cancellationToken), true);
+            default:
+                return (await FileHasher.CopyAsync(source, destination, cancellationToken), false);
+        }
+    }
+
+    /// <summary>Hashes a linked file and flushes it to disk, as a copy is flushed: a stage's output was written without,
+    /// and the store's copy must survive a crash as a copied one does.</summary>
+    private static ContentHash HashDurably(string path, CancellationToken cancellationToken)
+    {
+        var hash = FileHasher.Hash(path, cancellationToken);
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        RandomAccess.FlushToDisk(handle);
+        return hash;
     }
 }

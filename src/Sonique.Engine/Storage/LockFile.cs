@@ -169,6 +169,16 @@ public sealed class LockFile : IDisposable
         }
     }
 
+    /// <summary>Whether a per-item stage has item records (its manifest's, or committed in this run): false when it
+    /// never ran. Reads the manifest, as <see cref="Items"/> does, but copies nothing.</summary>
+    public bool HasItemRecords(string stage)
+    {
+        lock (_gate)
+        {
+            return _document.Stages.GetValueOrDefault(stage)?.Fingerprint is null && ItemsOf(stage, create: false) is not null;
+        }
+    }
+
     /// <summary>A unit stage's input files: inline in its record, or in its manifest when there are many; null when
     /// the stage has no record, or its manifest cannot be read.</summary>
     public SortedDictionary<string, string>? UnitInputs(string stage)
@@ -218,6 +228,11 @@ public sealed class LockFile : IDisposable
                 record.Items = old?.Items;
                 record.Succeeded = old?.Succeeded;
                 record.Failed = old?.Failed;
+                if (record.Manifest is null)
+                {
+                    // A stage of no items yet still ran: an empty manifest says so after the next open too.
+                    items.Changed = true;
+                }
             }
             else if (record.Inputs is { Count: > InlineInputsLimit } inputs)
             {

@@ -125,6 +125,23 @@ public sealed class LockFileTests : IDisposable
     }
 
     [Fact]
+    public void A_stage_that_ran_with_no_items_is_not_taken_for_one_that_never_ran()
+    {
+        var lockPath = _ws.PathOf("sonique.lock");
+        using (var lockFile = LockFile.Open(lockPath, _ws.PathOf("j"), Store))
+        {
+            Assert.False(lockFile.HasItemRecords("Empty"));
+            lockFile.CommitStage("Empty", new StageRecord { Version = 1 }, new HashSet<string>());
+        }
+
+        using var reopened = LockFile.Open(lockPath, _ws.PathOf("j"), Store);
+        Assert.True(reopened.HasItemRecords("Empty"));
+        Assert.Empty(reopened.Items("Empty")!);
+        Assert.Equal(0, reopened.Stage("Empty")?.Items);
+        Assert.False(reopened.HasItemRecords("Other"));
+    }
+
+    [Fact]
     public void A_manifest_is_canonical_and_keeps_every_field()
     {
         var records = new Dictionary<string, ItemRecord>(StringComparer.Ordinal)
