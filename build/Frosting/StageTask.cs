@@ -54,7 +54,17 @@ public abstract class StageTask : AsyncFrostingTask<SoniqueContext>
 
     public override async Task RunAsync(SoniqueContext context)
     {
-        var report = await context.Pipeline.RunAsync(Declared(context), context.Cancellation);
+        var stage = Declared(context);
+        if (context.Options.ShardOf is { } shard)
+        {
+            // An array task: its login node holds the run lock and writes the lock file and the run record.
+            await SlurmStages.RunShardAsync(context, stage, shard);
+            return;
+        }
+
+        var report = context.Options.Executor == ExecutorKind.Slurm
+            ? await (await context.SlurmExecutorAsync()).RunStageAsync(context.Pipeline, stage, context.Cancellation)
+            : await context.Pipeline.RunAsync(stage, context.Cancellation);
         context.Reports.Add(report);
         await RunRecord.WriteAsync(context, context.Cancellation);
     }

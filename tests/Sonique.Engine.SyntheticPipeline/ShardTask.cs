@@ -22,7 +22,7 @@ public static class ShardTask
 
         var exitAfter = options.TryGetValue("exit-after", out var count) ? int.Parse(count, CultureInfo.InvariantCulture) : int.MaxValue;
         using var journal = new ShardJournal(folder.JournalPath(task));
-        using var pipeline = Pipeline.OpenForReading(workspace, new PipelineOptions
+        using var pipeline = Pipeline.OpenForShard(workspace, new PipelineOptions
         {
             Jobs = int.Parse(options.GetValueOrDefault("jobs", "1"), CultureInfo.InvariantCulture),
             Observer = new ExitAfter(exitAfter),

@@ -101,6 +101,19 @@ public sealed class Pipeline : IDisposable
         return new Pipeline(workspace, options, runLock: null, store, lockFile, FileHashCache.Load(workspace.HashCachePath)) { RunningRun = running };
     }
 
+    /// <summary>
+    /// For <see cref="RunShardAsync"/> in a cluster's array task: reads the workspace as <see cref="OpenForReading"/>
+    /// does (no run lock: the login node holds it), but keeps outputs as a run would (<see cref="PipelineOptions.CacheType"/>).
+    /// </summary>
+    public static Pipeline OpenForShard(Workspace workspace, PipelineOptions? options = null)
+    {
+        options = Checked(options);
+        var linkType = FileLinks.Choose(options.CacheType, workspace.StagingDirectory, workspace.StoreDirectory);
+        var store = new ContentStore(workspace.StoreDirectory, linkType);
+        var lockFile = LockFile.OpenForReading(workspace.LockFilePath, workspace.JournalPath, store, options.Observer is { } observer ? observer.Warning : null);
+        return new Pipeline(workspace, options, runLock: null, store, lockFile, FileHashCache.Load(workspace.HashCachePath), linkType);
+    }
+
     private static PipelineOptions Checked(PipelineOptions? options)
     {
         options ??= new PipelineOptions();
@@ -204,7 +217,7 @@ public sealed class Pipeline : IDisposable
     /// Runs one shard of a stage that a run holding the lock started with <see cref="StartShardedAsync"/>: exactly
     /// the items whose keys are given, through the same path as a local run (staging, the store, the run cache), each
     /// recorded in <paramref name="journal"/> the moment it finishes. Takes no run lock and writes no lock file, so
-    /// many shards run at once beside the run that holds it; open the pipeline with <see cref="OpenForReading"/>.
+    /// many shards run at once beside the run that holds it; open the pipeline with <see cref="OpenForShard"/>.
     /// </summary>
     public async Task<StageReport> RunShardAsync(ItemStage stage, IReadOnlySet<string> keys, ShardJournal journal, CancellationToken cancellationToken)
     {

@@ -1,0 +1,111 @@
+using System.Text;
+using Sonique.Build.Host;
+using Sonique.Cluster;
+using Sonique.Engine;
+using Sonique.Tests.Shared;
+using Sonique.Tests.Shared.Servers;
+using Sonique.Training;
+
+namespace Sonique.Build.Tests;
+
+/// <summary>
+/// <c>--executor=slurm</c> end to end on a real one-node cluster: the host on the login node submits SampleLibrary's,
+/// Download's and TagAudio's stale clips as job arrays whose tasks are this same host running their shard, and the workspace ends
+/// byte-identical to a local run's.
+/// </summary>
+[Trait("Tier", "Tool")] // slurmctld, slurmd, slurm-client and munge (./build.sh --target=Test installs them); about a minute
+public sealed class SlurmExecutorHostTests : IAsyncLifetime
+{
+    // Short: slurmstepd's socket in the cluster's spool folder must fit a Unix socket path.
+    private readonly TempFolder _folder = new("sh-");
+    private SlurmCluster? _cluster;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync() => _cluster = await SlurmCluster.StartAsync(_folder.PathOf("cluster"), Ct);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync();
+        }
+
+        _folder.Dispose();
+    }
+
+    [Fact]
+    public async Task Sample_clips_through_Slurm_give_the_local_runs_artifacts_and_lock_and_a_second_run_submits_nothing()
+    {
+        var local = Directory.CreateDirectory(_folder.PathOf("local")).FullName;
+        var cluster = Directory.CreateDirectory(_folder.PathOf("cluster-run")).FullName;
+        Assert.Equal(0, await SoniqueHost.RunAsync([$"--workspace={local}", $"--config={await WriteProfileAsync(local)}", "--target=TagAudio", "--jobs=2"]));
+
+        var first = await RunOnClusterAsync(cluster);
+        var jobs = JobRecords(cluster);
+        Assert.Equal(["SampleLibrary", "Download", "TagAudio"], jobs.Select(j => j.Stage));
+        Assert.All(jobs, j => Assert.Equal("2", j.Tasks)); // 4 clips, 2 per array task
+        Assert.Contains("array task(s), logs ", first, StringComparison.Ordinal);
+        var shard = Directory.EnumerateFiles(SlurmExecutor.SlurmFolder(new Workspace(cluster)), "TagAudio-*.log", SearchOption.AllDirectories).First();
+        Assert.Contains("TagAudio: 2 item(s): 2 ran", await File.ReadAllTextAsync(shard, Ct), StringComparison.Ordinal);
+
+        Assert.Equal(Outputs(local), Outputs(cluster));
+
+        var second = await RunOnClusterAsync(cluster);
+        Assert.Single(JobRecordFiles(cluster));
+        Assert.DoesNotContain("array task(s)", second, StringComparison.Ordinal);
+        Assert.Contains("TagAudio: 4 item(s): 4 fresh", second, StringComparison.Ordinal);
+        Assert.Equal(Outputs(local), Outputs(cluster));
+    }
+
+    /// <summary>The host as a login node runs it, in its own process, its Slurm clients pointed at the test cluster.</summary>
+    private async Task<string> RunOnClusterAsync(string workspace)
+    {
+        var output = await ExternalTool.RunAsync(
+            "/usr/bin/env",
+            [
+                .. _cluster!.Environment.Select(variable => $"{variable.Key}={variable.Value}"),
+                TrainerProcess.DotNetHost(),
+                Path.Combine(AppContext.BaseDirectory, "Sonique.Build.dll"),
+                $"--workspace={workspace}",
+                $"--config={await WriteProfileAsync(workspace)}",
+                "--target=TagAudio",
+                "--jobs=2",
+                "--executor=slurm",
+            ],
+            Ct);
+        var text = Encoding.UTF8.GetString(output);
+        TestContext.Current.TestOutputHelper?.WriteLine(text);
+        return text;
+    }
+
+    private static async Task<string> WriteProfileAsync(string workspace)
+    {
+        var path = Path.Combine(workspace, "profile.yaml");
+        await File.WriteAllTextAsync(path, """
+            samples:
+              count: 4
+              seconds: 4
+              seed: 5
+            download:
+              seconds: 4
+              min_seconds: 2
+            slurm:
+              items_per_task: 2
+              poll_seconds: 0.2
+            """, Ct);
+        return path;
+    }
+
+    private static List<string> JobRecordFiles(string workspace) =>
+        [.. Directory.EnumerateFiles(SlurmExecutor.SlurmFolder(new Workspace(workspace)), "jobs.tsv", SearchOption.AllDirectories)];
+
+    private static List<(string Stage, string Tasks)> JobRecords(string workspace) =>
+        [.. File.ReadLines(Assert.Single(JobRecordFiles(workspace))).Select(line => line.Split('\t')).Select(f => (f[0], f[3]))];
+
+    /// <summary>Every artifact and the lock file, by path, with its bytes.</summary>
+    private static SortedDictionary<string, string> Outputs(string workspace) =>
+        new(Directory.EnumerateFiles(Path.Combine(workspace, "artifacts"), "*", SearchOption.AllDirectories)
+            .Append(Path.Combine(workspace, "sonique.lock"))
+            .ToDictionary(f => Path.GetRelativePath(workspace, f), f => Convert.ToHexString(File.ReadAllBytes(f))), StringComparer.Ordinal);
+}
