@@ -41,6 +41,16 @@ public static class SlurmStages
         });
     }
 
+    /// <summary>Refuses <c>slurm.stages</c> keys that name no stage (a typo would silently give the defaults).</summary>
+    public static void CheckStageNames(SlurmConfig slurm, TaskCatalog catalog)
+    {
+        var stages = catalog.StagesInOrder().Select(e => e.Name).ToList();
+        if (slurm.Stages?.Keys.FirstOrDefault(name => !stages.Contains(name, StringComparer.Ordinal)) is { } unknown)
+        {
+            throw new InvalidDataException($"slurm.stages.{unknown}: there is no stage {unknown}; the stages are {string.Join(", ", stages)}.");
+        }
+    }
+
     /// <summary>In an array task: runs exactly the items of its shard through the engine, each recorded in the task's
     /// journal as it finishes, for the login node to commit.</summary>
     public static async Task<StageReport> RunShardAsync(SoniqueContext context, StageDefinition stage, string shardFolder)

@@ -68,6 +68,7 @@ public static class SoniqueHost
         try
         {
             options = RunOptions.From(arguments, SoniqueConfig.Load, out config);
+            SlurmStages.CheckStageNames(config.Slurm, catalog);
         }
         catch (Exception e) when (e is ArgumentException or FileNotFoundException or InvalidDataException)
         {
