@@ -3,6 +3,7 @@ using Sonique.Build.Host;
 using Sonique.Cluster;
 using Sonique.Engine;
 using Sonique.Tests.Shared;
+using Sonique.Tests.Fixtures;
 using Sonique.Tests.Shared.Servers;
 using Sonique.Training;
 
@@ -10,35 +11,17 @@ namespace Sonique.Build.Tests;
 
 /// <summary>
 /// <c>--executor=slurm</c> end to end on a real one-node cluster: the host on the login node submits SampleLibrary's,
-/// Download's and TagAudio's stale clips as job arrays whose tasks are this same host running their shard, and the workspace ends
-/// byte-identical to a local run's.
+/// Download's and TagAudio's stale clips as job arrays whose tasks are this same host running their shard, and the
+/// workspace ends byte-identical to a local run's.
 /// </summary>
-[Trait("Tier", "Tool")] // slurmctld, slurmd, slurm-client and munge (./build.sh --target=Test installs them); about a minute
-public sealed class SlurmExecutorHostTests : IAsyncLifetime
+[Trait("Tier", "Tool")] // slurmctld, slurmd, slurm-client and munge (./build.sh --target=Test installs them); about 15 s
+public sealed class SlurmExecutorHostTests() : OnSlurmCluster("sh-")
 {
-    // Short: slurmstepd's socket in the cluster's spool folder must fit a Unix socket path.
-    private readonly TempFolder _folder = new("sh-");
-    private SlurmCluster? _cluster;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync() => _cluster = await SlurmCluster.StartAsync(_folder.PathOf("cluster"), Ct);
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
-        }
-
-        _folder.Dispose();
-    }
-
     [Fact]
     public async Task Sample_clips_through_Slurm_give_the_local_runs_artifacts_and_lock_and_a_second_run_submits_nothing()
     {
-        var local = Directory.CreateDirectory(_folder.PathOf("local")).FullName;
-        var cluster = Directory.CreateDirectory(_folder.PathOf("cluster-run")).FullName;
+        var local = Directory.CreateDirectory(Folder.PathOf("local")).FullName;
+        var cluster = Directory.CreateDirectory(Folder.PathOf("cluster-run")).FullName;
         Assert.Equal(0, await SoniqueHost.RunAsync([$"--workspace={local}", $"--config={await WriteProfileAsync(local)}", "--target=TagAudio", "--jobs=2"]));
 
         var first = await RunOnClusterAsync(cluster);
@@ -64,7 +47,7 @@ public sealed class SlurmExecutorHostTests : IAsyncLifetime
         var output = await ExternalTool.RunAsync(
             "/usr/bin/env",
             [
-                .. _cluster!.Environment.Select(variable => $"{variable.Key}={variable.Value}"),
+                .. Cluster.Environment.Select(variable => $"{variable.Key}={variable.Value}"),
                 TrainerProcess.DotNetHost(),
                 Path.Combine(AppContext.BaseDirectory, "Sonique.Build.dll"),
                 $"--workspace={workspace}",

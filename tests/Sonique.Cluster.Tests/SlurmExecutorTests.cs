@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Sonique.Engine;
 using Sonique.Engine.SyntheticPipeline;
 using Sonique.Tests.Shared;
+using Sonique.Tests.Fixtures;
 using Sonique.Tests.Shared.Servers;
 
 namespace Sonique.Cluster.Tests;
@@ -9,29 +10,8 @@ namespace Sonique.Cluster.Tests;
 /// <summary>The Slurm executor on a real one-node cluster: the synthetic pipeline's Transform stage as job arrays whose
 /// tasks are the synthetic pipeline's own program running a shard, compared byte for byte with a local run.</summary>
 [Trait("Tier", "Tool")] // slurmctld, slurmd, slurm-client and munge from Debian's packages (./build.sh --target=Test installs them)
-public sealed class SlurmExecutorTests : IAsyncLifetime
+public sealed class SlurmExecutorTests() : OnSlurmCluster("sx-")
 {
-    // Short: slurmstepd's socket in the cluster's spool folder must fit a Unix socket path (108 bytes), or every job's
-    // launch fails ("slurmstepd failed to send return code") and the job is held.
-    private readonly TempFolder _folder = new("sx-");
-    private SlurmCluster? _cluster;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    private SlurmCluster Cluster => _cluster!;
-
-    public async ValueTask InitializeAsync() => _cluster = await SlurmCluster.StartAsync(_folder.PathOf("cluster"), Ct);
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
-        }
-
-        _folder.Dispose();
-    }
-
     [Fact]
     public async Task Gives_the_local_runs_outputs_and_lock_then_submits_nothing_then_only_the_new_items()
     {
@@ -90,7 +70,7 @@ public sealed class SlurmExecutorTests : IAsyncLifetime
     public async Task A_stage_asking_for_a_GPU_is_submitted_with_gres_and_its_task_sees_CUDA_VISIBLE_DEVICES()
     {
         var root = Workspace("workspace", items: 2);
-        var seen = _folder.PathOf("cuda-visible-devices");
+        var seen = Folder.PathOf("cuda-visible-devices");
         var run = await RunOnClusterAsync(root, new SlurmResources { Gpus = 1 }, _ => ["--environment-to", seen]);
 
         Assert.Contains("--gres=gpu:1", Assert.Single(Submissions(run.Executor)).Arguments, StringComparison.Ordinal);
@@ -156,7 +136,7 @@ public sealed class SlurmExecutorTests : IAsyncLifetime
 
     private string Workspace(string name, int items)
     {
-        var root = Directory.CreateDirectory(_folder.PathOf(name)).FullName;
+        var root = Directory.CreateDirectory(Folder.PathOf(name)).FullName;
         SyntheticStages.WriteInputs(root, items);
         return root;
     }
