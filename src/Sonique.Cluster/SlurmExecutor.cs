@@ -110,7 +110,7 @@ public sealed class SlurmExecutor
             _options.Log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{stage.Name}: job {job}: {dead.Count} task(s) died, {run.Unfinished.Count} item(s) unfinished, submitted again\n{string.Join("\n", dead)}"));
         }
 
-        return run.Finish();
+        return await pipeline.FinishShardedAsync(run, cancellationToken);
     }
 
     private async Task<string> SubmitAsync(ShardBatch batch, int tasks, SlurmResources resources, CancellationToken cancellationToken)

@@ -125,14 +125,18 @@ public sealed class Pipeline : IDisposable
         RefuseWhenReadOnly();
         var plan = await StagePlan.ListAsync(stage, Workspace, cancellationToken);
         var report = await _runner.RunAsync(plan, StageRecords.For(plan, _lock), cancellationToken);
+        await PushManifestsAsync(report, cancellationToken);
+        return report;
+    }
+
+    /// <summary>With a remote cache that is pushed to: the lock's manifests, once a stage's items changed them.</summary>
+    private async Task PushManifestsAsync(StageReport report, CancellationToken cancellationToken)
+    {
         if (_remote is { Pushes: true } && report.Ran + report.Failed > 0)
         {
-            // The stage's manifest changed with its items.
-            _remote.EnqueuePush(stage.Name, _lock.Manifests, cancellationToken);
+            _remote.EnqueuePush(report.Stage, _lock.Manifests, cancellationToken);
             await _remote.CompletePushesAsync();
         }
-
-        return report;
     }
 
     /// <summary>
@@ -222,7 +226,23 @@ public sealed class Pipeline : IDisposable
     public async Task<StageReport> RunShardAsync(ItemStage stage, IReadOnlySet<string> keys, ShardJournal journal, CancellationToken cancellationToken)
     {
         var plan = (await StagePlan.ListAsync(stage, Workspace, cancellationToken)).Only(keys);
-        return await _runner.RunAsync(plan, StageRecords.ForShard(plan, _lock, journal), cancellationToken);
+        var report = await _runner.RunAsync(plan, StageRecords.ForShard(plan, _lock, journal), cancellationToken);
+        if (_remote is { Pushes: true })
+        {
+            // Before the task's process ends: its items' pushes run in the background.
+            await _remote.CompletePushesAsync();
+        }
+
+        return report;
+    }
+
+    /// <summary>Ends a stage started with <see cref="StartShardedAsync"/> as <see cref="RunAsync"/> ends one: its record
+    /// written (<see cref="ShardedStageRun.Finish"/>) and, with a remote cache that is pushed to, its manifest pushed.</summary>
+    public async Task<StageReport> FinishShardedAsync(ShardedStageRun run, CancellationToken cancellationToken)
+    {
+        var report = run.Finish();
+        await PushManifestsAsync(report, cancellationToken);
+        return report;
     }
 
     public async Task<StageStatus> GetStatusAsync(StageDefinition stage, CancellationToken cancellationToken)
