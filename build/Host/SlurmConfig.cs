@@ -43,6 +43,9 @@ public class SlurmResourcesConfig
     [Setting("further `sbatch` arguments, passed as they are", Unset = "none", Example = "[--qos=long, --constraint=a100]")]
     public List<string>? ExtraArgs { get; set; }
 
+    [Setting("for a unit stage (Collect, Pair, BaseModel, FineTune, Evaluate, Report): run it in the login node's own process instead of as a job of its own (one task with these resources, its result committed by the login node as an array's)", Unset = "true, except for FineTune", Example = "false")]
+    public bool? OnLoginNode { get; set; }
+
     /// <summary>These settings over <paramref name="defaults"/>: what is unset here keeps the default's value.</summary>
     public SlurmResources Over(SlurmResources defaults) => defaults with
     {
@@ -62,7 +65,7 @@ public class SlurmResourcesConfig
 /// per-stage overrides, and how the login node watches them. None changes what an item makes.</summary>
 public sealed class SlurmConfig : SlurmResourcesConfig
 {
-    [Setting("per-stage resources: a stage's name (as `--target` spells it) to any of the resource settings of `slurm:` (partition to extra_args), each over its value there. A unit stage (Collect, Pair, FineTune, ...) runs on the login node and takes none", Unset = "none", Example = "{DescribeVideo: {gpus: 1, partition: gpu}}")]
+    [Setting("per-stage resources: a stage's name (as `--target` spells it) to any of the settings of `slurm:` from partition to on_login_node, each over its value there", Unset = "none", Example = "{DescribeVideo: {gpus: 1, partition: gpu}, FineTune: {partition: gpu, gpus: 1}}")]
     public Dictionary<string, SlurmResourcesConfig>? Stages { get; set; }
 
     [Setting("times the items of array tasks that died (time limit, memory, node failure) are submitted again before the stage fails, naming each task's exit code or state and its log", Min = 0, Max = 20)]
@@ -77,6 +80,11 @@ public sealed class SlurmConfig : SlurmResourcesConfig
         var resources = Over(new SlurmResources());
         return Stages is not null && Stages.TryGetValue(stage, out var own) && own is not null ? own.Over(resources) : resources;
     }
+
+    /// <summary>Whether the unit stage runs on the login node: its own setting, else the section's, else
+    /// <paramref name="byDefault"/> (cheap stages do; FineTune, which wants a GPU node, does not).</summary>
+    public bool RunsOnLoginNode(string stage, bool byDefault) =>
+        (Stages is not null && Stages.TryGetValue(stage, out var own) ? own?.OnLoginNode : null) ?? OnLoginNode ?? byDefault;
 
     internal IEnumerable<string> Problems() =>
         (Stages ?? []).Where(s => s.Value is not null).SelectMany(s => SettingRanges.Problems(s.Value, $"slurm.stages.{s.Key}."));

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Sonique.Build.Frosting;
 using Sonique.Cluster;
 using Sonique.Engine;
 using Sonique.Training;
@@ -7,8 +8,9 @@ namespace Sonique.Build.Host;
 
 /// <summary>
 /// The host's two sides of <c>--executor=slurm</c>. On the login node, the executor that submits a per-item stage's
-/// stale items as a job array whose every task is this same host (<c>--target=Stage --exclusive --shard-of=FOLDER</c>),
-/// so a task defines the stage from tasks/*.cs and the profile exactly as a local run does. In that task, the shard.
+/// stale items as a job array (a unit stage as one task, unless it runs on the login node) whose every task is this same
+/// host (<c>--target=Stage --exclusive --shard-of=FOLDER</c>), so a task defines the stage from tasks/*.cs and the
+/// profile exactly as a local run does. In that task, the shard.
 /// </summary>
 public static class SlurmStages
 {
@@ -33,6 +35,7 @@ public static class SlurmStages
                 .. config is null ? Array.Empty<string>() : [$"--config={config}"],
                 $"--push={(context.Options.Push ? "true" : "false")}",
             ],
+            OnLoginNode = stage => slurm.RunsOnLoginNode(stage, context.Tasks.Entries.FirstOrDefault(e => e.Name == stage)?.Task is not StageTask { WantsItsOwnNode: true }),
             Resources = slurm.ResourcesOf,
             PollInterval = TimeSpan.FromSeconds(slurm.PollSeconds),
             MaxPollInterval = TimeSpan.FromSeconds(Math.Max(30, slurm.PollSeconds)),
@@ -51,19 +54,15 @@ public static class SlurmStages
         }
     }
 
-    /// <summary>In an array task: runs exactly the items of its shard through the engine, each recorded in the task's
-    /// journal as it finishes, for the login node to commit.</summary>
+    /// <summary>In an array task: runs exactly the items of its shard (as the login node listed them: the stage is not
+    /// listed again; a unit stage's one item is the stage) through the engine, each recorded in the task's journal as it
+    /// finishes, for the login node to commit.</summary>
     public static async Task<StageReport> RunShardAsync(SoniqueContext context, StageDefinition stage, string shardFolder)
     {
-        if (stage is not ItemStage items)
-        {
-            throw new StageFailedException(stage.Name, "--shard-of runs a shard of a per-item stage; this stage runs as a whole, on the login node.");
-        }
-
         var folder = new ShardFolder(shardFolder);
         var task = ShardFolder.CurrentTask();
         using var journal = new ShardJournal(folder.JournalPath(task));
         using var pipeline = Pipeline.OpenForShard(context.Workspace, context.RunPipelineOptions);
-        return await pipeline.RunShardAsync(items, await folder.ReadKeysAsync(task, context.Cancellation), journal, context.Cancellation);
+        return await pipeline.RunShardAsync(stage, await folder.ReadItemsAsync(task, context.Cancellation), journal, context.Cancellation);
     }
 }

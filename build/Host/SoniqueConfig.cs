@@ -46,7 +46,7 @@ public sealed class SoniqueConfig
     [NotInCacheKey("where and how results are kept, not what they are")]
     public CacheConfig Cache { get; set; } = new();
 
-    [Setting("where per-item stages run: `local` (this machine, `jobs` at a time) or `slurm` (job arrays on a Slurm cluster, `slurm.*`, submitted from a login node with the workspace on the cluster's shared filesystem; unit stages stay on the login node). The command line's `--executor` wins")]
+    [Setting("where per-item stages run: `local` (this machine, `jobs` at a time) or `slurm` (job arrays on a Slurm cluster, `slurm.*`, submitted from a login node with the workspace on the cluster's shared filesystem; a unit stage runs on the login node or as a job of its own, `slurm.on_login_node`). The command line's `--executor` wins")]
     [NotInCacheKey("where items run, not what they make: a cluster's outputs and lock are byte-identical to a local run's")]
     public ExecutorKind Executor { get; set; } = ExecutorKind.Local;
 

@@ -9,9 +9,10 @@ namespace Sonique.Cluster;
 /// Runs a pipeline's stages on a Slurm cluster from a login node that holds the workspace's run lock. A per-item
 /// stage's stale items (decided on the login node, exactly as a local run decides) become one job array, each task a
 /// shard of items run through the engine's own path; the login node commits the tasks' journals as they grow and
-/// resubmits the items of tasks that died. Stages go one after another, not chained with <c>--dependency</c>: a
-/// stage's items are listed from what the stages before it wrote (Download's clips from Collect's catalog), so they
-/// are not known until those have run. A unit stage runs on the login node.
+/// resubmits the items of tasks that died. A unit stage runs as one job (an array of one task, its one item the
+/// stage), or on the login node when <see cref="SlurmExecutorOptions.OnLoginNode"/> says so. Stages go one after
+/// another: a stage's items are listed from what the stages before it wrote (Download's clips from Collect's catalog),
+/// so they are not known until those have run.
 /// </summary>
 public sealed class SlurmExecutor
 {
@@ -79,12 +80,12 @@ public sealed class SlurmExecutor
     /// <summary>Brings one stage up to date on the cluster; cancelling cancels its jobs and keeps what they finished.</summary>
     public async Task<StageReport> RunStageAsync(Pipeline pipeline, StageDefinition stage, CancellationToken cancellationToken)
     {
-        if (stage is not ItemStage items)
+        if (stage is UnitStage && _options.OnLoginNode(stage.Name))
         {
             return await pipeline.RunAsync(stage, cancellationToken);
         }
 
-        var run = await pipeline.StartShardedAsync(items, cancellationToken);
+        var run = await pipeline.StartShardedAsync(stage, cancellationToken);
         var resources = _options.Resources(stage.Name);
         for (var attempt = 1; run.Unfinished.Count > 0; attempt++)
         {

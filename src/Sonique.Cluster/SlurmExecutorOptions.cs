@@ -7,8 +7,12 @@ public sealed record ShardBatch(string Stage, int Attempt, ShardFolder Folder);
 public sealed class SlurmExecutorOptions
 {
     /// <summary>The command every array task of a batch runs (program and arguments): it runs the shard
-    /// <see cref="ShardFolder.CurrentTask"/> names through <see cref="Engine.Pipeline.RunShardAsync"/>.</summary>
+    /// <see cref="ShardFolder.CurrentTask"/> names through <see cref="Engine.Pipeline.RunShardAsync"/> (a unit stage's one
+    /// task: the stage).</summary>
     public required Func<ShardBatch, IReadOnlyList<string>> TaskCommand { get; init; }
+
+    /// <summary>Whether a unit stage (by name) runs on the login node, in its process, instead of as a job of its own.</summary>
+    public Func<string, bool> OnLoginNode { get; init; } = _ => false;
 
     /// <summary>What a stage's jobs ask for.</summary>
     public Func<string, SlurmResources> Resources { get; init; } = _ => new SlurmResources();

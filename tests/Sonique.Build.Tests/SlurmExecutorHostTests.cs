@@ -11,8 +11,8 @@ namespace Sonique.Build.Tests;
 
 /// <summary>
 /// <c>--executor=slurm</c> end to end on a real one-node cluster: the host on the login node submits SampleLibrary's,
-/// Download's and TagAudio's stale clips as job arrays whose tasks are this same host running their shard, and the
-/// workspace ends byte-identical to a local run's.
+/// Download's and TagAudio's stale clips as job arrays whose tasks are this same host running their shard, and Collect
+/// (a unit stage told off the login node) as a job of one task, and the workspace ends byte-identical to a local run's.
 /// </summary>
 [Trait("Tier", "Tool")] // slurmctld, slurmd, slurm-client and munge (./build.sh --target=Test installs them); about 15 s
 public sealed class SlurmExecutorHostTests() : OnSlurmCluster("sh-")
@@ -26,8 +26,9 @@ public sealed class SlurmExecutorHostTests() : OnSlurmCluster("sh-")
 
         var first = await RunOnClusterAsync(cluster);
         var jobs = JobRecords(cluster);
-        Assert.Equal(["SampleLibrary", "Download", "TagAudio"], jobs.Select(j => j.Stage));
-        Assert.All(jobs, j => Assert.Equal("2", j.Tasks)); // 4 clips, 2 per array task
+        // Collect, a unit stage, is told off the login node: one job of one task.
+        Assert.Equal(["SampleLibrary", "Collect", "Download", "TagAudio"], jobs.Select(j => j.Stage));
+        Assert.Equal(["2", "1", "2", "2"], jobs.Select(j => j.Tasks)); // 4 clips, 2 per array task
         Assert.Contains("array task(s), logs ", first, StringComparison.Ordinal);
         var shard = Directory.EnumerateFiles(SlurmExecutor.SlurmFolder(new Workspace(cluster)), "TagAudio-*.log", SearchOption.AllDirectories).First();
         Assert.Contains("TagAudio: 2 item(s): 2 ran", await File.ReadAllTextAsync(shard, Ct), StringComparison.Ordinal);
@@ -76,6 +77,8 @@ public sealed class SlurmExecutorHostTests() : OnSlurmCluster("sh-")
             slurm:
               items_per_task: 2
               poll_seconds: 0.2
+              stages:
+                Collect: {on_login_node: false}
             """, Ct);
         return path;
     }

@@ -123,6 +123,25 @@ public sealed class SlurmExecutorTests() : OnSlurmCluster("sx-")
     }
 
     [Fact]
+    public async Task A_unit_stage_not_on_the_login_node_runs_as_one_job_of_one_task_with_the_same_result()
+    {
+        var root = Workspace("workspace", items: 3);
+        var run = await RunOnClusterAsync(root, new SlurmResources { ItemsPerTask = 3, Gpus = 1 }, onLoginNode: false);
+
+        var submissions = Submissions(run.Executor);
+        Assert.Equal(["Transform", "Summarize"], submissions.Select(s => s.Stage));
+        Assert.Equal(1, submissions[1].Tasks);
+        Assert.Contains("--gres=gpu:1", submissions[1].Arguments, StringComparison.Ordinal);
+        Assert.Equal(["Summarize"], KeysOf(submissions[1].Folder));
+        Assert.Equal(1, run.Reports[1].Ran);
+        AssertSameAsLocal(root, items: 3);
+
+        var second = await RunOnClusterAsync(root, new SlurmResources(), onLoginNode: false);
+        Assert.All(second.Reports, r => Assert.True(r.DidNothing));
+        Assert.False(File.Exists(second.Executor.JobsRecordPath), "a fresh unit stage submits no job");
+    }
+
+    [Fact]
     [Trait("Tier", "Slow")] // Slurm's shortest time limit is a minute
     public async Task A_task_over_its_time_limit_is_reported_TIMEOUT_with_its_log()
     {
@@ -147,7 +166,8 @@ public sealed class SlurmExecutorTests() : OnSlurmCluster("sx-")
         Func<ShardBatch, IReadOnlyList<string>>? extraArguments = null,
         int retries = 2,
         IPipelineObserver? observer = null,
-        CancellationToken? cancellationToken = null)
+        CancellationToken? cancellationToken = null,
+        bool onLoginNode = true)
     {
         var workspace = new Workspace(root);
         var executor = new SlurmExecutor(workspace, new SlurmExecutorOptions
@@ -156,8 +176,9 @@ public sealed class SlurmExecutorTests() : OnSlurmCluster("sx-")
             [
                 Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet",
                 Path.Combine(AppContext.BaseDirectory, "Sonique.Engine.SyntheticPipeline.dll"),
-                "--workspace", root, "--shard-of", batch.Folder.Path, .. extraArguments?.Invoke(batch) ?? [],
+                "--workspace", root, "--shard-of", batch.Folder.Path, "--stage", batch.Stage, .. extraArguments?.Invoke(batch) ?? [],
             ],
+            OnLoginNode = _ => onLoginNode,
             Resources = _ => resources,
             Client = new SlurmClient(Cluster.Environment),
             PollInterval = TimeSpan.FromMilliseconds(100),
@@ -202,8 +223,9 @@ public sealed class SlurmExecutorTests() : OnSlurmCluster("sx-")
             ? [.. File.ReadLines(executor.JobsRecordPath).Select(line => line.Split('\t')).Select(f => new Submission(f[0], int.Parse(f[3], System.Globalization.CultureInfo.InvariantCulture), Path.Combine(executor.RunFolder, $"{f[0]}-{f[1]}"), f[5]))]
             : [];
 
+    /// <summary>The keys of the items the login node wrote for the array's tasks.</summary>
     private static List<string> KeysOf(string shardFolder) =>
-        [.. Directory.EnumerateFiles(shardFolder, "*.keys").SelectMany(File.ReadLines).Where(k => k.Length > 0).Order(StringComparer.Ordinal)];
+        [.. Directory.EnumerateFiles(shardFolder, "*.items").SelectMany(File.ReadLines).Where(l => l.Length > 0).Select(line => Regex.Match(line, "\"key\":\"([^\"]+)\"").Groups[1].Value).Order(StringComparer.Ordinal)];
 
     private static List<string> JournaledKeys(string shardFolder) =>
         [.. Directory.EnumerateFiles(shardFolder, "*.journal").SelectMany(File.ReadLines).Select(line => Regex.Match(line, "\"item\":\"([^\"]+)\"").Groups[1].Value)];

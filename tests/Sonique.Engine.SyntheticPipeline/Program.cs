@@ -5,7 +5,7 @@ using Sonique.Engine;
 using Sonique.Engine.SyntheticPipeline;
 
 // Usage: Sonique.Engine.SyntheticPipeline --workspace DIR [--jobs N] [--salt S] [--delay-ms N] [--start-only] [--status]
-//        [--shard-of FOLDER [--exit-after N] [--environment-to FILE]]
+//        [--shard-of FOLDER [--stage Transform|Summarize] [--exit-after N] [--environment-to FILE]]
 // Prints one line per stage ("Transform items=.. fresh=.. ran=.. restored=.. failed=..") and the engine's own time;
 // with --status, one line per stage ("Transform Fresh") after the running run, if any, without taking the run lock.
 var clock = Stopwatch.StartNew();
@@ -39,7 +39,8 @@ if (options.ContainsKey("status"))
 
 if (options.TryGetValue("shard-of", out var shardFolder))
 {
-    return await ShardTask.RunAsync(workspace, stages.Transform, new ShardFolder(shardFolder), options);
+    var stage = stages.All.Single(s => s.Name == options.GetValueOrDefault("stage", "Transform"));
+    return await ShardTask.RunAsync(workspace, stage, new ShardFolder(shardFolder), options);
 }
 
 using var cancel = new CancellationTokenSource();

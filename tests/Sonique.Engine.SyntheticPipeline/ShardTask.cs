@@ -4,15 +4,15 @@ using Sonique.Cluster;
 namespace Sonique.Engine.SyntheticPipeline;
 
 /// <summary>
-/// A Slurm array task of the Transform stage: runs the items its index picks from the shard folder, recording them in
-/// its own journal. <c>--exit-after N</c> makes it exit 3 once N items are finished (a task dying mid-shard);
+/// A Slurm array task of a stage (Transform's items, or Summarize whole): runs the items its index picks from the shard
+/// folder, recording them in its own journal. <c>--exit-after N</c> makes it exit 3 once N items are finished (a task dying mid-shard);
 /// <c>--environment-to FILE</c> writes the GPUs Slurm gave it there.
 /// </summary>
 public static class ShardTask
 {
     public const int DiedOnPurpose = 3;
 
-    public static async Task<int> RunAsync(Workspace workspace, ItemStage stage, ShardFolder folder, IReadOnlyDictionary<string, string> options)
+    public static async Task<int> RunAsync(Workspace workspace, StageDefinition stage, ShardFolder folder, IReadOnlyDictionary<string, string> options)
     {
         var task = ShardFolder.CurrentTask();
         if (options.TryGetValue("environment-to", out var environmentFile))
@@ -27,7 +27,7 @@ public static class ShardTask
             Jobs = int.Parse(options.GetValueOrDefault("jobs", "1"), CultureInfo.InvariantCulture),
             Observer = new ExitAfter(exitAfter),
         });
-        var report = await pipeline.RunShardAsync(stage, await folder.ReadKeysAsync(task, CancellationToken.None), journal, CancellationToken.None);
+        var report = await pipeline.RunShardAsync(stage, await folder.ReadItemsAsync(task, CancellationToken.None), journal, CancellationToken.None);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{report.Stage} shard {task}: ran={report.Ran} restored={report.Restored} failed={report.Failed}"));
         return 0;
     }

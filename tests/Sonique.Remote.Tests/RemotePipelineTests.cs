@@ -228,7 +228,7 @@ public abstract class RemotePipelineTests<TKind>(TKind kind) : IClassFixture<TKi
             using (var journal = new ShardJournal(journalPath))
             using (var shard = Pipeline.OpenForShard(workspace.Workspace, options))
             {
-                await shard.RunShardAsync(stage, shards[i].ToHashSet(StringComparer.Ordinal), journal, Ct);
+                await shard.RunShardAsync(stage, shards[i], journal, Ct);
             }
 
             run.Fold(new ShardJournalReader(journalPath));

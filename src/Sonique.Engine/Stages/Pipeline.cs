@@ -12,7 +12,7 @@ namespace Sonique.Engine;
 public sealed class Pipeline : IDisposable
 {
     private readonly WorkspaceLock? _runLock;
-    private readonly LockFile _lock;
+    private readonly LockFile? _lockFile;
     private readonly FileHashCache _hashes;
     private readonly Staleness _staleness;
     private readonly StageRunner _runner;
@@ -20,12 +20,12 @@ public sealed class Pipeline : IDisposable
     private readonly ContentStore _store;
     private readonly RemoteCacheSync? _remote;
 
-    private Pipeline(Workspace workspace, PipelineOptions options, WorkspaceLock? runLock, ContentStore store, LockFile lockFile, FileHashCache hashes, CacheLinkType linkType = CacheLinkType.Copy)
+    private Pipeline(Workspace workspace, PipelineOptions options, WorkspaceLock? runLock, ContentStore store, LockFile? lockFile, FileHashCache hashes, CacheLinkType linkType = CacheLinkType.Copy)
     {
         Workspace = workspace;
         LinkType = linkType;
         _runLock = runLock;
-        _lock = lockFile;
+        _lockFile = lockFile;
         _hashes = hashes;
         _options = options;
         _store = store;
@@ -50,7 +50,7 @@ public sealed class Pipeline : IDisposable
     public string? RunningRun { get; private init; }
 
     /// <summary>Opened for reading while <see cref="RunningRun"/> is going: what it has finished in the stage it runs.</summary>
-    public IReadOnlyList<StageProgress> RunningProgress => RunningRun is null ? [] : _lock.Journaled;
+    public IReadOnlyList<StageProgress> RunningProgress => RunningRun is null ? [] : OpenLockFile.Journaled;
 
     /// <summary>Why the remote cache was given up in this run (it was reported once as a warning), or null when it
     /// worked or there is none.</summary>
@@ -102,16 +102,15 @@ public sealed class Pipeline : IDisposable
     }
 
     /// <summary>
-    /// For <see cref="RunShardAsync"/> in a cluster's array task: reads the workspace as <see cref="OpenForReading"/>
-    /// does (no run lock: the login node holds it), but keeps outputs as a run would (<see cref="PipelineOptions.CacheType"/>).
+    /// For <see cref="RunShardAsync"/> in a cluster's array task: takes no run lock (the login node holds it) and reads
+    /// neither the lock file nor the hash cache, which the login node has judged its items by; keeps outputs as a run
+    /// would (<see cref="PipelineOptions.CacheType"/>). Only <see cref="RunShardAsync"/> works on it.
     /// </summary>
     public static Pipeline OpenForShard(Workspace workspace, PipelineOptions? options = null)
     {
         options = Checked(options);
         var linkType = FileLinks.Choose(options.CacheType, workspace.StagingDirectory, workspace.StoreDirectory);
-        var store = new ContentStore(workspace.StoreDirectory, linkType);
-        var lockFile = LockFile.OpenForReading(workspace.LockFilePath, workspace.JournalPath, store, options.Observer is { } observer ? observer.Warning : null);
-        return new Pipeline(workspace, options, runLock: null, store, lockFile, FileHashCache.Load(workspace.HashCachePath), linkType);
+        return new Pipeline(workspace, options, runLock: null, new ContentStore(workspace.StoreDirectory, linkType), lockFile: null, FileHashCache.InMemory(), linkType);
     }
 
     private static PipelineOptions Checked(PipelineOptions? options)
@@ -124,7 +123,7 @@ public sealed class Pipeline : IDisposable
     {
         RefuseWhenReadOnly();
         var plan = await StagePlan.ListAsync(stage, Workspace, cancellationToken);
-        var report = await _runner.RunAsync(plan, StageRecords.For(plan, _lock), cancellationToken);
+        var report = await _runner.RunAsync(plan, StageRecords.For(plan, OpenLockFile), cancellationToken);
         await PushManifestsAsync(report, cancellationToken);
         return report;
     }
@@ -134,7 +133,7 @@ public sealed class Pipeline : IDisposable
     {
         if (_remote is { Pushes: true } && report.Ran + report.Failed > 0)
         {
-            _remote.EnqueuePush(report.Stage, _lock.Manifests, cancellationToken);
+            _remote.EnqueuePush(report.Stage, OpenLockFile.Manifests, cancellationToken);
             await _remote.CompletePushesAsync();
         }
     }
@@ -147,7 +146,7 @@ public sealed class Pipeline : IDisposable
     {
         RefuseWhenReadOnly();
         var plan = await StagePlan.ListAsync(stage, Workspace, cancellationToken);
-        return await _runner.RunAsync(plan, StageRecords.For(plan, _lock), cancellationToken, restoreOnly: true);
+        return await _runner.RunAsync(plan, StageRecords.For(plan, OpenLockFile), cancellationToken, restoreOnly: true);
     }
 
     /// <summary>
@@ -178,7 +177,7 @@ public sealed class Pipeline : IDisposable
                 continue;
             }
 
-            var records = StageRecords.For(plan, _lock);
+            var records = StageRecords.For(plan, OpenLockFile);
             foreach (var item in plan.Items)
             {
                 if (records.Recorded(item) is { Failure: null } record && ContentHash.TryParse(record.Fingerprint, out var fingerprint)
@@ -190,10 +189,13 @@ public sealed class Pipeline : IDisposable
             }
         }
 
-        sync.EnqueuePush("Push", _lock.Manifests, cancellationToken);
+        sync.EnqueuePush("Push", OpenLockFile.Manifests, cancellationToken);
         await sync.CompletePushesAsync();
         return sync.Failure is { } failure ? throw new RemoteCacheException(failure, transient: false) : results;
     }
+
+    /// <summary>The lock file; a shard's pipeline (<see cref="OpenForShard"/>) has none.</summary>
+    private LockFile OpenLockFile => _lockFile ?? throw new InvalidOperationException("A shard's pipeline reads no lock file: it only runs the items it is given (RunShardAsync).");
 
     private void RefuseWhenReadOnly()
     {
@@ -204,29 +206,30 @@ public sealed class Pipeline : IDisposable
     }
 
     /// <summary>
-    /// The run holding the lock hands a per-item stage's stale items to shards run elsewhere (a cluster's array
-    /// tasks, each through <see cref="RunShardAsync"/>): it decides what is stale exactly as <see cref="RunAsync"/>
-    /// does, then commits the shards' finished items as their journals grow, and ends the stage.
+    /// The run holding the lock hands a stage's stale items to shards run elsewhere (a cluster's array tasks, each
+    /// through <see cref="RunShardAsync"/>; a unit stage is one shard of its one item): it decides what is stale exactly
+    /// as <see cref="RunAsync"/> does, then commits the shards' finished items as their journals grow, and ends the stage.
     /// </summary>
-    public async Task<ShardedStageRun> StartShardedAsync(ItemStage stage, CancellationToken cancellationToken)
+    public async Task<ShardedStageRun> StartShardedAsync(StageDefinition stage, CancellationToken cancellationToken)
     {
         RefuseWhenReadOnly();
         var plan = await StagePlan.ListAsync(stage, Workspace, cancellationToken);
-        var records = StageRecords.For(plan, _lock);
+        var records = StageRecords.For(plan, OpenLockFile);
         var verdicts = await _staleness.JudgeAsync(plan, records, cancellationToken);
         return new ShardedStageRun(plan, records, verdicts, _options.IsForced(plan.Name), _options.Observer);
     }
 
     /// <summary>
     /// Runs one shard of a stage that a run holding the lock started with <see cref="StartShardedAsync"/>: exactly
-    /// the items whose keys are given, through the same path as a local run (staging, the store, the run cache), each
-    /// recorded in <paramref name="journal"/> the moment it finishes. Takes no run lock and writes no lock file, so
-    /// many shards run at once beside the run that holds it; open the pipeline with <see cref="OpenForShard"/>.
+    /// the items given (from its <see cref="ShardedStageRun.ToDo"/>; the stage is not listed again), through the same
+    /// path as a local run (staging, the store, the run cache), each recorded in <paramref name="journal"/> the moment
+    /// it finishes. Takes no run lock and writes no lock file, so many shards run at once beside the run that holds it;
+    /// open the pipeline with <see cref="OpenForShard"/>. A unit stage's shard fails as the stage does (it throws).
     /// </summary>
-    public async Task<StageReport> RunShardAsync(ItemStage stage, IReadOnlySet<string> keys, ShardJournal journal, CancellationToken cancellationToken)
+    public async Task<StageReport> RunShardAsync(StageDefinition stage, IReadOnlyList<StageItem> items, ShardJournal journal, CancellationToken cancellationToken)
     {
-        var plan = (await StagePlan.ListAsync(stage, Workspace, cancellationToken)).Only(keys);
-        var report = await _runner.RunAsync(plan, StageRecords.ForShard(plan, _lock, journal), cancellationToken);
+        var plan = StagePlan.ForShard(stage, items);
+        var report = await _runner.RunAsync(plan, StageRecords.ForShard(plan, journal), cancellationToken);
         if (_remote is { Pushes: true })
         {
             // Before the task's process ends: its items' pushes run in the background.
@@ -257,12 +260,12 @@ public sealed class Pipeline : IDisposable
             return new StageStatus(stage.Name, StageState.Waiting, [e.Message]);
         }
 
-        var records = StageRecords.For(plan, _lock);
+        var records = StageRecords.For(plan, OpenLockFile);
         return StatusReporting.Describe(plan, records, await _staleness.JudgeAsync(plan, records, cancellationToken));
     }
 
     /// <summary>The manifests the lock file names: what the store must hold for every item's record to be read.</summary>
-    public IReadOnlyList<ContentHash> Manifests => _lock.Manifests;
+    public IReadOnlyList<ContentHash> Manifests => OpenLockFile.Manifests;
 
     /// <summary>The items of a per-item stage whose last run succeeded, with their outputs, in key order.</summary>
     public IReadOnlyList<KeyValuePair<string, ItemRecord>> SucceededItems(string stage) => ItemsWhere(stage, failed: false);
@@ -271,25 +274,25 @@ public sealed class Pipeline : IDisposable
     public IReadOnlyList<KeyValuePair<string, ItemRecord>> FailedItems(string stage) => ItemsWhere(stage, failed: true);
 
     private List<KeyValuePair<string, ItemRecord>> ItemsWhere(string stage, bool failed) =>
-        _lock.Items(stage)?.Where(i => (i.Value.Failure is not null) == failed).OrderBy(i => i.Key, StringComparer.Ordinal).ToList() ?? [];
+        OpenLockFile.Items(stage)?.Where(i => (i.Value.Failure is not null) == failed).OrderBy(i => i.Key, StringComparer.Ordinal).ToList() ?? [];
 
     public void Dispose()
     {
         _remote?.Dispose();
         if (_runLock is null)
         {
-            _lock.Dispose();
+            _lockFile?.Dispose();
             return;
         }
 
         try
         {
-            _lock.Flush();
+            OpenLockFile.Flush();
             _hashes.Save();
         }
         finally
         {
-            _lock.Dispose();
+            OpenLockFile.Dispose();
             _runLock.Dispose();
         }
     }

@@ -26,22 +26,22 @@ public sealed class ShardedStageRun
         _verdicts = verdicts;
         _force = force;
         _observer = observer;
-        var work = verdicts.Where(v => force || v.Kind == VerdictKind.Stale).Select(v => v.Item).ToList();
-        ToDo = work.Select(i => i.Key).ToList();
-        _toDo = work.ToDictionary(i => i.Key, StringComparer.Ordinal);
+        ToDo = verdicts.Where(v => force || v.Kind == VerdictKind.Stale).Select(v => v.Item).ToList();
+        _toDo = ToDo.ToDictionary(i => i.Key, StringComparer.Ordinal);
         observer?.StageStarting(plan.Name, plan.Items.Count, ToDo.Count);
     }
 
     public string Stage => _plan.Name;
 
-    /// <summary>The keys of the items to run, in the stage's order.</summary>
-    public IReadOnlyList<string> ToDo { get; }
+    /// <summary>The items to run, in the stage's order: what a shard is given (<see cref="Pipeline.RunShardAsync"/>), so
+    /// that it need not list the stage again.</summary>
+    public IReadOnlyList<StageItem> ToDo { get; }
 
     /// <summary>How many of <see cref="ToDo"/> a shard has finished (succeeded or failed) so far.</summary>
     public int Finished => _finished.Count;
 
     /// <summary>The items of <see cref="ToDo"/> no shard has finished yet, in the stage's order.</summary>
-    public IReadOnlyList<string> Unfinished => ToDo.Where(k => !_finished.Contains(k)).ToList();
+    public IReadOnlyList<StageItem> Unfinished => ToDo.Where(i => !_finished.Contains(i.Key)).ToList();
 
     /// <summary>Commits what the shard's journal gained since the last read; returns how many items that was. A line
     /// of another stage, of an item not to do, or of one already committed is ignored.</summary>
