@@ -19,6 +19,13 @@ public sealed record RunOptions(string Target, bool Exclusive, bool DryRun, bool
     /// of the one stage <c>--target</c> names.</summary>
     public string? ShardOf { get; init; }
 
+    /// <summary><c>--detach</c> (with the Slurm executor): submit the target's stale stages as jobs chained one after
+    /// another, record them, and exit instead of waiting.</summary>
+    public bool Detach { get; init; }
+
+    /// <summary>Set in a detached run's stage job: that run's id (its own queued jobs are not another run's).</summary>
+    public string? StageJobOf { get; init; }
+
     public static RunOptions From(ICakeArguments arguments, Func<string?, SoniqueConfig> loadConfig, out SoniqueConfig config)
     {
         string? Last(string name) => arguments.HasArgument(name) ? arguments.GetArguments(name).Last() : null;
@@ -44,6 +51,12 @@ public sealed record RunOptions(string Target, bool Exclusive, bool DryRun, bool
             throw new ArgumentException($"--executor must be local or slurm, not '{executorText}'.");
         }
 
+        var detach = Flag("detach");
+        if (detach && executor != ExecutorKind.Slurm)
+        {
+            throw new ArgumentException("--detach submits the stages as Slurm jobs: it needs --executor=slurm (or executor: slurm in the profile).");
+        }
+
         var remote = Last("remote");
         if (remote is { Length: > 0 } && RemoteCacheAddress.Problem(remote) is { } problem)
         {
@@ -64,6 +77,8 @@ public sealed record RunOptions(string Target, bool Exclusive, bool DryRun, bool
             Push = Last("push") is { } push ? !push.Equals("false", StringComparison.OrdinalIgnoreCase) : config.Cache.Push,
             Executor = executor,
             ShardOf = Last("shard-of") is { } shard ? Path.GetFullPath(shard) : null,
+            Detach = detach,
+            StageJobOf = Last("stage-job-of"),
         };
     }
 }

@@ -81,6 +81,10 @@ public sealed class SlurmConfig : SlurmResourcesConfig
         return Stages is not null && Stages.TryGetValue(stage, out var own) && own is not null ? own.Over(resources) : resources;
     }
 
+    /// <summary>What a detached run's job for a per-item stage asks for: it only submits the stage's arrays and waits
+    /// for them, so one CPU in the section's partition and account (no time limit of a task's: it outlives them).</summary>
+    public SlurmResources DriverResources() => new() { Partition = Partition, Account = Account, Cpus = 1, ExtraArguments = ExtraArgs ?? [] };
+
     /// <summary>Whether the unit stage runs on the login node: its own setting, else the section's, else
     /// <paramref name="byDefault"/> (cheap stages do; FineTune, which wants a GPU node, does not).</summary>
     public bool RunsOnLoginNode(string stage, bool byDefault) =>

@@ -77,13 +77,32 @@ public sealed class SoniqueContext : CakeContextAdapter, IDisposable
     {
         if (_slurm is null)
         {
-            _ = Pipeline;
+            await TakeRunLockAsync();
             var slurm = SlurmStages.CreateExecutor(this, _observer);
             await slurm.RefuseWhileJobsAreLiveAsync(Cancellation);
             _slurm = slurm;
         }
 
         return _slurm;
+    }
+
+    /// <summary>Opens the engine; a detached run's stage job waits for the run lock a while (the login node that
+    /// submitted it, or the stage job before it, may not have let go yet), any other run is refused at once.</summary>
+    private async Task TakeRunLockAsync()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (true)
+        {
+            try
+            {
+                _ = Pipeline;
+                return;
+            }
+            catch (WorkspaceBusyException) when (Options.StageJobOf is not null && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(500), Cancellation);
+            }
+        }
     }
 
     /// <summary>The remote cache (<c>--remote</c>, else <c>cache.remote</c>), or null when none is set.</summary>

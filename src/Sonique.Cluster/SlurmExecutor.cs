@@ -44,8 +44,40 @@ public sealed class SlurmExecutor
 
     public static string SlurmFolder(Workspace workspace) => Path.Combine(workspace.CacheDirectory, "slurm");
 
-    /// <summary>The jobs a login node has in the queue now; left behind by one that was killed, they still write.</summary>
+    /// <summary>The jobs login nodes have in the queue now, one line each: job id, the run that submitted it, its stage.
+    /// Left behind by one that was killed, or by one that detached, they still write.</summary>
     public static string LiveJobsPath(Workspace workspace) => Path.Combine(SlurmFolder(workspace), "live-jobs");
+
+    /// <summary>What <see cref="LiveJobsPath"/> records (a line of an older run holds the job id alone).</summary>
+    public static IReadOnlyList<LiveJob> RecordedLiveJobs(Workspace workspace)
+    {
+        var path = LiveJobsPath(workspace);
+        return File.Exists(path)
+            ? [.. File.ReadAllLines(path).Where(l => l.Length > 0).Select(l => l.Split('\t')).Select(f => new LiveJob(f[0], f.ElementAtOrDefault(1) ?? "", f.ElementAtOrDefault(2) ?? ""))]
+            : [];
+    }
+
+    /// <summary>For Status: each recorded job still in the queue, with its stage, state and reason (one squeue for all).</summary>
+    public static async Task<IReadOnlyList<string>> DescribeLiveJobsAsync(Workspace workspace, SlurmClient client, CancellationToken cancellationToken)
+    {
+        var recorded = RecordedLiveJobs(workspace);
+        if (recorded.Count == 0)
+        {
+            return [];
+        }
+
+        var output = await client.RunAsync("squeue", ["-h", "-t", "all", "-j", string.Join(',', recorded.Select(j => j.Job)), "-o", "%F|%i|%T|%r"], cancellationToken);
+        var lines = new List<string>();
+        foreach (var fields in output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('|')).Where(f => f.Length == 4))
+        {
+            if (recorded.FirstOrDefault(j => j.Job == fields[0]) is { } job && !Ended.Contains(fields[2]))
+            {
+                lines.Add($"job {fields[1]} ({job.Stage}, run {job.Run}): {fields[2]}{(fields[3] is "None" or "" ? "" : $" ({fields[3]})")}");
+            }
+        }
+
+        return lines;
+    }
 
     /// <summary>
     /// Refuses to start while jobs a previous login node submitted are still queued or running (it was killed, or
@@ -59,13 +91,12 @@ public sealed class SlurmExecutor
             return;
         }
 
-        var recorded = (await File.ReadAllLinesAsync(path, cancellationToken)).Where(l => l.Length > 0).ToList();
         var live = new List<string>();
-        foreach (var job in recorded)
+        foreach (var job in RecordedLiveJobs(_workspace).Where(j => _options.OwnRun is null || j.Run != _options.OwnRun))
         {
-            if (await IsQueuedAsync(job, cancellationToken))
+            if (await IsQueuedAsync(job.Job, cancellationToken))
             {
-                live.Add(job);
+                live.Add(job.Job);
             }
         }
 
@@ -74,7 +105,37 @@ public sealed class SlurmExecutor
             throw new SlurmJobsLiveException(_workspace.Root, live);
         }
 
-        AtomicFile.TryDelete(path);
+        if (_options.OwnRun is null)
+        {
+            AtomicFile.TryDelete(path);
+        }
+    }
+
+    /// <summary>
+    /// Submits a job that runs one whole stage (<paramref name="command"/>: the host for that stage, a login node of its
+    /// own) after the job <paramref name="after"/> has succeeded (<c>--dependency=afterok</c>; should that one fail, this
+    /// one is cancelled), so a detached login node queues the whole graph at once. Returns its id.
+    /// </summary>
+    public async Task<string> SubmitStageJobAsync(string stage, IReadOnlyList<string> command, SlurmResources resources, string? after, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(RunFolder);
+        var script = Path.Combine(RunFolder, $"{stage}-stage.sh");
+        await AtomicFile.WriteAllTextAsync(
+            script,
+            $"#!/bin/bash\n# Sonique: the stage {stage} as a whole, on the cluster, after the stages before it.\nexec {string.Join(' ', command.Select(Quote))}\n",
+            cancellationToken);
+        var log = Path.Combine(RunFolder, $"{stage}-stage-%j.log");
+        List<string> arguments =
+        [
+            "--parsable",
+            $"--job-name=sonique-{stage}",
+            $"--output={log}",
+            $"--chdir={_workspace.Root}",
+            .. after is null ? Array.Empty<string>() : [$"--dependency=afterok:{after}", "--kill-on-invalid-dep=yes"],
+            .. resources.SbatchArguments(),
+            script,
+        ];
+        return await SubmitAndRecordAsync(stage, 0, 1, log, arguments, cancellationToken);
     }
 
     /// <summary>Brings one stage up to date on the cluster; cancelling cancels its jobs and keeps what they finished.</summary>
@@ -129,15 +190,22 @@ public sealed class SlurmExecutor
             .. resources.SbatchArguments(),
             batch.Folder.ScriptPath,
         ];
+        var job = await SubmitAndRecordAsync(batch.Stage, batch.Attempt, tasks, log, arguments, cancellationToken);
+        _options.Log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{batch.Stage}: job {job}, {tasks} array task(s), logs {log.Replace("%A", job, StringComparison.Ordinal)}"));
+        return job;
+    }
+
+    /// <summary>sbatch, then the job in the live-jobs record and in this run's jobs.tsv.</summary>
+    private async Task<string> SubmitAndRecordAsync(string stage, int attempt, int tasks, string log, List<string> arguments, CancellationToken cancellationToken)
+    {
         var printed = await _options.Client.RunAsync("sbatch", arguments, cancellationToken);
         // --parsable prints "ID" or "ID;CLUSTER".
         var job = printed.Trim().Split(';')[0];
-        await File.AppendAllTextAsync(LiveJobsPath(_workspace), job + "\n", cancellationToken);
+        await File.AppendAllTextAsync(LiveJobsPath(_workspace), $"{job}\t{RunId}\t{stage}\n", cancellationToken);
         await File.AppendAllTextAsync(
             JobsRecordPath,
-            string.Create(CultureInfo.InvariantCulture, $"{batch.Stage}\t{batch.Attempt}\t{job}\t{tasks}\t{log}\t{string.Join(' ', arguments)}\n"),
+            string.Create(CultureInfo.InvariantCulture, $"{stage}\t{attempt}\t{job}\t{tasks}\t{log}\t{string.Join(' ', arguments)}\n"),
             cancellationToken);
-        _options.Log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{batch.Stage}: job {job}, {tasks} array task(s), logs {log.Replace("%A", job, StringComparison.Ordinal)}"));
         return job;
     }
 
@@ -295,7 +363,7 @@ public sealed class SlurmExecutor
     private async Task ForgetLiveJobAsync(string job)
     {
         var path = LiveJobsPath(_workspace);
-        var left = File.Exists(path) ? (await File.ReadAllLinesAsync(path)).Where(l => l.Length > 0 && l != job).ToList() : [];
+        var left = File.Exists(path) ? (await File.ReadAllLinesAsync(path)).Where(l => l.Length > 0 && l.Split('\t')[0] != job).ToList() : [];
         if (left.Count == 0)
         {
             AtomicFile.TryDelete(path);
@@ -319,6 +387,9 @@ public sealed class SlurmExecutor
     /// <summary>How a task ended: Slurm's state, and its exit code from its marker (-1 when it left none).</summary>
     private readonly record struct TaskEnd(string State, int Code);
 }
+
+/// <summary>A job in the live-jobs record: its id, the run (<see cref="SlurmExecutor.RunId"/>) that submitted it, its stage.</summary>
+public sealed record LiveJob(string Job, string Run, string Stage);
 
 /// <summary>Jobs a previous login node submitted are still queued or running in this workspace.</summary>
 public sealed class SlurmJobsLiveException(string workspace, IReadOnlyList<string> jobs)

@@ -11,6 +11,10 @@ public sealed class SlurmExecutorOptions
     /// task: the stage).</summary>
     public required Func<ShardBatch, IReadOnlyList<string>> TaskCommand { get; init; }
 
+    /// <summary>In a stage job of a detached run (<see cref="SlurmExecutor.SubmitStageJobAsync"/>): that run's id, whose
+    /// own jobs (this one, those after it) do not count as another login node's live jobs.</summary>
+    public string? OwnRun { get; init; }
+
     /// <summary>Whether a unit stage (by name) runs on the login node, in its process, instead of as a job of its own.</summary>
     public Func<string, bool> OnLoginNode { get; init; } = _ => false;
 

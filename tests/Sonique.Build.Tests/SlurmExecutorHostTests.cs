@@ -42,8 +42,44 @@ public sealed class SlurmExecutorHostTests() : OnSlurmCluster("sh-")
         Assert.Equal(Outputs(local), Outputs(cluster));
     }
 
+    [Fact]
+    [Trait("Tier", "Slow")] // a job per stage and 6 array tasks on a 2-CPU cluster, the host started a dozen times: over a minute
+    public async Task Detached_the_graph_is_queued_at_once_Status_shows_the_jobs_a_rerun_is_refused_and_the_jobs_leave_the_local_result()
+    {
+        var local = Directory.CreateDirectory(Folder.PathOf("local")).FullName;
+        var cluster = Directory.CreateDirectory(Folder.PathOf("cluster-run")).FullName;
+        Assert.Equal(0, await SoniqueHost.RunAsync([$"--workspace={local}", $"--config={await WriteProfileAsync(local)}", "--target=TagAudio", "--jobs=2"]));
+
+        var detached = await RunOnClusterAsync(cluster, "--detach");
+        Assert.Contains("Submitted, each after the one before: SampleLibrary (job ", detached, StringComparison.Ordinal);
+        var jobs = SlurmExecutor.RecordedLiveJobs(new Workspace(cluster));
+        Assert.Equal(["SampleLibrary", "Collect", "Download", "TagAudio"], jobs.Select(j => j.Stage));
+        // Chained: each waits for the one before it.
+        var dependencies = await Cluster.RunAsync("squeue", ["-h", "-j", string.Join(',', jobs.Select(j => j.Job)), "-o", "%i|%E"], Ct);
+        Assert.Contains($"{jobs[3].Job}|afterok:{jobs[2].Job}", dependencies, StringComparison.Ordinal);
+
+        var status = await RunOnClusterAsync(cluster, "--target=Status");
+        Assert.Contains($"Slurm job {jobs[3].Job} (TagAudio, run ", status, StringComparison.Ordinal);
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => RunOnClusterAsync(cluster));
+        Assert.Matches("Slurm jobs of an earlier run are still queued or running|Another Sonique run is using the workspace", refused.Message);
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
+        while ((await Cluster.RunAsync("squeue", ["-h", "-o", "%i"], Ct)).Trim().Length > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the detached run's jobs did not end in 5 minutes");
+            await Task.Delay(1000, Ct);
+        }
+
+        Assert.Equal(Outputs(local), Outputs(cluster));
+        var after = await RunOnClusterAsync(cluster, "--target=Status");
+        Assert.Contains("TagAudio: fresh", after, StringComparison.Ordinal);
+        Assert.DoesNotContain("Slurm job", after, StringComparison.Ordinal);
+        Assert.Contains("Nothing to submit", await RunOnClusterAsync(cluster, "--detach"), StringComparison.Ordinal);
+    }
+
     /// <summary>The host as a login node runs it, in its own process, its Slurm clients pointed at the test cluster.</summary>
-    private async Task<string> RunOnClusterAsync(string workspace)
+    private async Task<string> RunOnClusterAsync(string workspace, params string[] more)
     {
         var output = await ExternalTool.RunAsync(
             "/usr/bin/env",
@@ -56,6 +92,7 @@ public sealed class SlurmExecutorHostTests() : OnSlurmCluster("sh-")
                 "--target=TagAudio",
                 "--jobs=2",
                 "--executor=slurm",
+                .. more,
             ],
             Ct);
         var text = Encoding.UTF8.GetString(output);
