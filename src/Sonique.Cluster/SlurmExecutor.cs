@@ -57,7 +57,8 @@ public sealed class SlurmExecutor
             : [];
     }
 
-    /// <summary>For Status: each recorded job still in the queue, with its stage, state and reason (one squeue for all).</summary>
+    /// <summary>For Status: each recorded job still in the queue, with its stage, state and reason. One squeue of this
+    /// user's jobs, not of the recorded ids: Slurm refuses the whole list when one of them is long gone.</summary>
     public static async Task<IReadOnlyList<string>> DescribeLiveJobsAsync(Workspace workspace, SlurmClient client, CancellationToken cancellationToken)
     {
         var recorded = RecordedLiveJobs(workspace);
@@ -66,7 +67,7 @@ public sealed class SlurmExecutor
             return [];
         }
 
-        var output = await client.RunAsync("squeue", ["-h", "-t", "all", "-j", string.Join(',', recorded.Select(j => j.Job)), "-o", "%F|%i|%T|%r"], cancellationToken);
+        var output = await client.RunAsync("squeue", ["-h", "-u", Environment.UserName, "-t", "all", "-o", "%F|%i|%T|%r"], cancellationToken);
         var lines = new List<string>();
         foreach (var fields in output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('|')).Where(f => f.Length == 4))
         {
