@@ -49,11 +49,11 @@ public sealed class SlurmExecutor
     public static string LiveJobsPath(Workspace workspace) => Path.Combine(SlurmFolder(workspace), "live-jobs");
 
     /// <summary>What <see cref="LiveJobsPath"/> records (a line of an older run holds the job id alone).</summary>
-    public static IReadOnlyList<LiveJob> RecordedLiveJobs(Workspace workspace)
+    public static async Task<IReadOnlyList<LiveJob>> RecordedLiveJobsAsync(Workspace workspace, CancellationToken cancellationToken)
     {
         var path = LiveJobsPath(workspace);
         return File.Exists(path)
-            ? [.. File.ReadAllLines(path).Where(l => l.Length > 0).Select(l => l.Split('\t')).Select(f => new LiveJob(f[0], f.ElementAtOrDefault(1) ?? "", f.ElementAtOrDefault(2) ?? ""))]
+            ? [.. (await File.ReadAllLinesAsync(path, cancellationToken)).Where(l => l.Length > 0).Select(l => l.Split('\t')).Select(f => new LiveJob(f[0], f.ElementAtOrDefault(1) ?? "", f.ElementAtOrDefault(2) ?? ""))]
             : [];
     }
 
@@ -61,7 +61,7 @@ public sealed class SlurmExecutor
     /// user's jobs, not of the recorded ids: Slurm refuses the whole list when one of them is long gone.</summary>
     public static async Task<IReadOnlyList<string>> DescribeLiveJobsAsync(Workspace workspace, SlurmClient client, CancellationToken cancellationToken)
     {
-        var recorded = RecordedLiveJobs(workspace);
+        var recorded = await RecordedLiveJobsAsync(workspace, cancellationToken);
         if (recorded.Count == 0)
         {
             return [];
@@ -93,7 +93,7 @@ public sealed class SlurmExecutor
         }
 
         var live = new List<string>();
-        foreach (var job in RecordedLiveJobs(_workspace).Where(j => _options.OwnRun is null || j.Run != _options.OwnRun))
+        foreach (var job in (await RecordedLiveJobsAsync(_workspace, cancellationToken)).Where(j => _options.OwnRun is null || j.Run != _options.OwnRun))
         {
             if (await IsQueuedAsync(job.Job, cancellationToken))
             {

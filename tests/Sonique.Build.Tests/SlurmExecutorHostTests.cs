@@ -52,7 +52,7 @@ public sealed class SlurmExecutorHostTests() : OnSlurmCluster("sh-")
 
         var detached = await RunOnClusterAsync(cluster, "--detach");
         Assert.Contains("Submitted, each after the one before: SampleLibrary (job ", detached, StringComparison.Ordinal);
-        var jobs = SlurmExecutor.RecordedLiveJobs(new Workspace(cluster));
+        var jobs = await SlurmExecutor.RecordedLiveJobsAsync(new Workspace(cluster), Ct);
         Assert.Equal(["SampleLibrary", "Collect", "Download", "TagAudio"], jobs.Select(j => j.Stage));
         // Chained: each waits for the one before it.
         var dependencies = await Cluster.RunAsync("squeue", ["-h", "-j", string.Join(',', jobs.Select(j => j.Job)), "-o", "%i|%E"], Ct);
