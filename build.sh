@@ -41,9 +41,15 @@ install_prerequisites() {
   # The remote-cache tests start real servers on loopback: nginx with WebDAV (Bazel's HTTP cache protocol) and
   # OpenStack Swift with s3api (S3; memcached holds tempauth's tokens). The fixtures run them from these paths.
   case " $* " in *" --target=Test "*)
-    [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+    # Debian 13 has no nginx-light; its nginx has the WebDAV module built in too.
+    [ -x /usr/sbin/nginx ] || { apt-cache show nginx-light >/dev/null 2>&1 && missing+=(nginx-light) || missing+=(nginx); }
     for server in proxy object container account; do [ -x "/usr/bin/swift-$server-server" ] || missing+=("swift-$server"); done
-    [ -x /usr/bin/memcached ] || missing+=(memcached) ;;
+    [ -x /usr/bin/memcached ] || missing+=(memcached)
+    # The Slurm executor's tests start a one-node cluster of their own (tests/Shared/Servers/SlurmCluster.cs).
+    [ -x /usr/sbin/slurmctld ] || missing+=(slurmctld)
+    [ -x /usr/sbin/slurmd ] || missing+=(slurmd)
+    [ -x /usr/bin/sbatch ] || missing+=(slurm-client)
+    [ -x /usr/sbin/munged ] || missing+=(munge) ;;
   esac
   [ ${#missing[@]} -eq 0 ] && return 0
 

@@ -26,16 +26,26 @@ public sealed class DownloadTask : StageTask
     public override StageDefinition Define(SoniqueContext context)
     {
         var downloader = new ClipDownloader(context.Workspace, context.Config.Tools.CreateFfmpeg(), context.Config.Tools.CreateYtDlp(), context.Config.Download.ToOptions());
-        var entries = new Dictionary<ClipId, CatalogEntry>();
+        // Read once, by the listing or (in a Slurm array task, which is handed its items) by the first item that runs.
+        var catalog = new Lazy<Task<(IReadOnlyList<CatalogEntry> Rows, Dictionary<ClipId, CatalogEntry> ById)>>(async () =>
+        {
+            var rows = await CatalogFile.ReadAsync(context.Workspace.Resolve(CollectTask.Catalog.Path), context.Cancellation);
+            var byId = new Dictionary<ClipId, CatalogEntry>();
+            foreach (var entry in rows)
+            {
+                byId[entry.Id] = entry;
+            }
+
+            return (rows, byId);
+        });
         return new ItemStage("Download", version: 1)
         {
             Parameters = context.ParametersOf(c => c.Download),
             Items = async ct =>
             {
-                var catalog = await CatalogFile.ReadAsync(context.Workspace.Resolve(CollectTask.Catalog.Path), ct);
-                return catalog.Select(entry =>
+                var (rows, _) = await catalog.Value.WaitAsync(ct);
+                return rows.Select(entry =>
                 {
-                    entries[entry.Id] = entry;
                     var local = !entry.IsRemote && context.Workspace.TryResolve(entry.Url, out _);
                     return new StageItem(entry.Id.Value, local ? [entry.Url] : [], [Video.Of(entry.Id), Audio.Of(entry.Id)])
                     {
@@ -43,7 +53,7 @@ public sealed class DownloadTask : StageTask
                     };
                 }).ToList();
             },
-            Run = (run, ct) => downloader.DownloadAsync(entries[ClipId.Parse(run.Key)], run.InputPaths.Count > 0 ? run.InputPaths[0] : null, run.Output(0), run.Output(1), ct),
+            Run = async (run, ct) => await downloader.DownloadAsync((await catalog.Value.WaitAsync(ct)).ById[ClipId.Parse(run.Key)], run.InputPaths.Count > 0 ? run.InputPaths[0] : null, run.Output(0), run.Output(1), ct),
         };
     }
 }

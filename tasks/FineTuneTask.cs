@@ -32,6 +32,9 @@ public sealed class FineTuneTask : StageTask
 
     public override IReadOnlyList<Artifact> Writes => [Adapter, Metrics, Job, Merged];
 
+    /// <summary>Training wants a GPU node (slurm.stages.FineTune), not the login node.</summary>
+    public override bool WantsItsOwnNode => true;
+
     public override StageDefinition Define(SoniqueContext context)
     {
         var config = context.Config.FineTune;

@@ -9,7 +9,10 @@ internal sealed record Options(int HashFiles, int Items, string? OutFile, string
     /// <summary>The sizes the lock suite measures: <c>--items N</c> alone, else 3,000, 30,000 and 300,000.</summary>
     public IReadOnlyList<int> LockCounts => ItemsGiven ? [Items] : LockBenchmark.Counts;
 
-    private bool ItemsGiven { get; init; }
+    public bool ItemsGiven { get; private init; }
+
+    /// <summary>The slurm suite's items per array task, one cluster run each: <c>--per-task 50,250</c>; 50 and 1 by default.</summary>
+    public IReadOnlyList<int> PerTask { get; private init; } = [50, 1];
 
     /// <summary>--suite picks the engine's benchmark (default), the lock file's at scale (lock), or Download's, ...;
     /// --quick hashes 256 MiB instead of 1 GiB; --items N sets the synthetic pipeline's size (3,000 for the engine suite,
@@ -27,12 +30,15 @@ internal sealed record Options(int HashFiles, int Items, string? OutFile, string
                 case "--quick":
                     quick = true;
                     break;
-                case "--suite" when i + 1 < args.Length && args[i + 1] is "engine" or "lock" or "download" or "analysis" or "llm" or "training" or "store" or "remote":
+                case "--suite" when i + 1 < args.Length && args[i + 1] is "engine" or "lock" or "download" or "analysis" or "llm" or "training" or "store" or "remote" or "slurm":
                     options = options with { Suite = args[++i] };
                     break;
                 case "--items" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var items) && items > 0:
                     options = options with { Items = items, ItemsGiven = true };
                     i++;
+                    break;
+                case "--per-task" when i + 1 < args.Length && args[i + 1].Split(',').All(n => int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p > 0):
+                    options = options with { PerTask = args[++i].Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToList() };
                     break;
                 case "--workspaces" when i + 1 < args.Length:
                     options = options with { Workspaces = Path.GetFullPath(args[++i]) };

@@ -18,6 +18,10 @@ public abstract class StageTask : AsyncFrostingTask<SoniqueContext>
 
     public abstract StageDefinition Define(SoniqueContext context);
 
+    /// <summary>A unit stage that wants a node of its own (a GPU) under <c>--executor=slurm</c>: it runs as a job unless
+    /// <c>slurm.stages.&lt;Stage&gt;.on_login_node</c> says otherwise; the other unit stages run on the login node.</summary>
+    public virtual bool WantsItsOwnNode => false;
+
     /// <summary>
     /// The stage held to its declaration: an input under artifacts/ that none of <see cref="Reads"/> covers, or an output
     /// that none of <see cref="Writes"/> covers, stops the stage before it does anything, so the graph the tasks are ordered
@@ -54,7 +58,17 @@ public abstract class StageTask : AsyncFrostingTask<SoniqueContext>
 
     public override async Task RunAsync(SoniqueContext context)
     {
-        var report = await context.Pipeline.RunAsync(Declared(context), context.Cancellation);
+        var stage = Declared(context);
+        if (context.Options.ShardOf is { } shard)
+        {
+            // An array task: its login node holds the run lock and writes the lock file and the run record.
+            await SlurmStages.RunShardAsync(context, stage, shard);
+            return;
+        }
+
+        var report = context.Options.Executor == ExecutorKind.Slurm
+            ? await (await context.SlurmExecutorAsync()).RunStageAsync(context.Pipeline, stage, context.Cancellation)
+            : await context.Pipeline.RunAsync(stage, context.Cancellation);
         context.Reports.Add(report);
         await RunRecord.WriteAsync(context, context.Cancellation);
     }

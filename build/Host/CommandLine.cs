@@ -11,7 +11,9 @@ public static class CommandLine
         // Cake's, as this host implements them.
         "target", "exclusive", "dryrun", "dry-run", "noop", "whatif", "verbosity", "help", "description", "showdescription", "tree", "showtree", "version",
         // The pipeline's.
-        "force", "config", "jobs", "workspace", "remote", "push",
+        "force", "config", "jobs", "workspace", "remote", "push", "executor", "detach",
+        // An array task's and a detached run's stage job's, which the Slurm executor's login node passes (not for users).
+        "shard-of", "stage-job-of",
         // The Benchmark target's.
         "suite", "quick",
         // The Test target's.

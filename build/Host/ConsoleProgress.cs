@@ -137,6 +137,27 @@ public sealed class ConsoleProgress(IAnsiConsole console, bool live) : IPipeline
         }
     }
 
+    /// <summary>What a cluster's jobs are doing (Slurm executor's lines): the running stage's job states join its bar;
+    /// the rest (job ids, log files, retries) is printed.</summary>
+    public void Cluster(string line)
+    {
+        StageRun? run;
+        lock (_gate)
+        {
+            run = _current;
+        }
+
+        var states = line.IndexOf(" tasks: ", StringComparison.Ordinal);
+        if (run?.Bar is { } bar && states > 0 && line.StartsWith(run.Stage + ":", StringComparison.Ordinal))
+        {
+            run.Jobs = line[(states + 1)..];
+            bar.Description = Describe(run);
+            return;
+        }
+
+        console.WriteLine(line);
+    }
+
     public void Dispose() => _transfers?.Dispose();
 
     public static string DescribeTransfers(TransferProgress progress)
@@ -196,7 +217,7 @@ public sealed class ConsoleProgress(IAnsiConsole console, bool live) : IPipeline
         var left = rate > 0 ? TimeSpan.FromSeconds((run.ToDo - run.Done) / rate) : (TimeSpan?)null;
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"{run.Stage}: {run.Done}/{run.ToDo} ({100.0 * run.Done / run.ToDo:F0}%), {rate:F1} items/s{(left is { } l ? $", {l:hh\\:mm\\:ss} left" : "")}");
+            $"{run.Stage}: {run.Done}/{run.ToDo} ({100.0 * run.Done / run.ToDo:F0}%), {rate:F1} items/s{(left is { } l ? $", {l:hh\\:mm\\:ss} left" : "")}{(run.Jobs is { } jobs ? $"; {jobs}" : "")}");
     }
 
     private sealed class StageRun(string stage, int toDo)
@@ -209,6 +230,9 @@ public sealed class ConsoleProgress(IAnsiConsole console, bool live) : IPipeline
         public int ToDo { get; } = toDo;
 
         public int Done;
+
+        /// <summary>On a cluster: its array tasks' states ("tasks: 3 pending, 2 running, ...").</summary>
+        public string? Jobs { get; set; }
 
         public Stopwatch Clock { get; } = Stopwatch.StartNew();
 

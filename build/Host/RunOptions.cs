@@ -12,6 +12,20 @@ public sealed record RunOptions(string Target, bool Exclusive, bool DryRun, bool
     /// <summary>Whether finished work is pushed to the remote cache: <c>--push</c>, else the profile's <c>cache.push</c>.</summary>
     public bool Push { get; init; } = true;
 
+    /// <summary>Where per-item stages run: <c>--executor</c>, else the profile's <c>executor</c>.</summary>
+    public ExecutorKind Executor { get; init; }
+
+    /// <summary>Set in a Slurm array task: the shard folder whose task (<c>SLURM_ARRAY_TASK_ID</c>) this process runs,
+    /// of the one stage <c>--target</c> names.</summary>
+    public string? ShardOf { get; init; }
+
+    /// <summary><c>--detach</c> (with the Slurm executor): submit the target's stale stages as jobs chained one after
+    /// another, record them, and exit instead of waiting.</summary>
+    public bool Detach { get; init; }
+
+    /// <summary>Set in a detached run's stage job: that run's id (its own queued jobs are not another run's).</summary>
+    public string? StageJobOf { get; init; }
+
     public static RunOptions From(ICakeArguments arguments, Func<string?, SoniqueConfig> loadConfig, out SoniqueConfig config)
     {
         string? Last(string name) => arguments.HasArgument(name) ? arguments.GetArguments(name).Last() : null;
@@ -29,6 +43,18 @@ public sealed record RunOptions(string Target, bool Exclusive, bool DryRun, bool
         if (Last("jobs") is { } jobsText && (!int.TryParse(jobsText, out jobs) || jobs < 1))
         {
             throw new ArgumentException($"--jobs must be a whole number of at least 1, not '{jobsText}'.");
+        }
+
+        var executor = config.Executor;
+        if (Last("executor") is { } executorText && (!Enum.TryParse(executorText, ignoreCase: true, out executor) || !Enum.IsDefined(executor)))
+        {
+            throw new ArgumentException($"--executor must be local or slurm, not '{executorText}'.");
+        }
+
+        var detach = Flag("detach");
+        if (detach && executor != ExecutorKind.Slurm)
+        {
+            throw new ArgumentException("--detach submits the stages as Slurm jobs: it needs --executor=slurm (or executor: slurm in the profile).");
         }
 
         var remote = Last("remote");
@@ -49,6 +75,10 @@ public sealed record RunOptions(string Target, bool Exclusive, bool DryRun, bool
         {
             Remote = remote ?? config.Cache.Remote,
             Push = Last("push") is { } push ? !push.Equals("false", StringComparison.OrdinalIgnoreCase) : config.Cache.Push,
+            Executor = executor,
+            ShardOf = Last("shard-of") is { } shard ? Path.GetFullPath(shard) : null,
+            Detach = detach,
+            StageJobOf = Last("stage-job-of"),
         };
     }
 }

@@ -46,6 +46,13 @@ public sealed class SoniqueConfig
     [NotInCacheKey("where and how results are kept, not what they are")]
     public CacheConfig Cache { get; set; } = new();
 
+    [Setting("where per-item stages run: `local` (this machine, `jobs` at a time) or `slurm` (job arrays on a Slurm cluster, `slurm.*`, submitted from a login node with the workspace on the cluster's shared filesystem; a unit stage runs on the login node or as a job of its own, `slurm.on_login_node`). The command line's `--executor` wins")]
+    [NotInCacheKey("where items run, not what they make: a cluster's outputs and lock are byte-identical to a local run's")]
+    public ExecutorKind Executor { get; set; } = ExecutorKind.Local;
+
+    [NotInCacheKey("what the cluster's jobs ask for, not what they make")]
+    public SlurmConfig Slurm { get; set; } = new();
+
     public static SoniqueConfig Load(string? path)
     {
         if (path is null)
@@ -160,7 +167,7 @@ public sealed class SoniqueConfig
         SettingRanges.Problems(this, "")
             .Concat(Collect.Problems()).Concat(Download.Problems()).Concat(DescribeVideo.Problems()).Concat(TagAudio.Problems())
             .Concat(BaseModel.Problems()).Concat(Generate.Problems()).Concat(Pair.Problems()).Concat(FineTune.Problems())
-            .Concat(Cache.Problems());
+            .Concat(Cache.Problems()).Concat(Slurm.Problems());
 }
 
 /// <summary>Paths of the external tools; a bare name is looked up on the PATH.</summary>

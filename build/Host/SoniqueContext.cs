@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using Cake.Core;
 using Sonique.Analysis;
+using Sonique.Cluster;
 using Sonique.Engine;
 using Sonique.Engine.Hashing;
 using Sonique.Ingest.Download;
@@ -17,6 +18,7 @@ public sealed class SoniqueContext : CakeContextAdapter, IDisposable
     private Pipeline? _reader;
     private FileHashCache? _settingFiles;
     private IRemoteCache? _remote;
+    private SlurmExecutor? _slurm;
 
     public SoniqueContext(
         ICakeContext cake,
@@ -52,9 +54,11 @@ public sealed class SoniqueContext : CakeContextAdapter, IDisposable
     public List<StageReport> Reports { get; } = [];
 
     /// <summary>The engine, opened on first use: that takes the workspace's run lock, held until the run ends.</summary>
-    public Pipeline Pipeline => _pipeline ??= Pipeline.Open(
-        Workspace,
-        new PipelineOptions
+    public Pipeline Pipeline => _pipeline ??= Pipeline.Open(Workspace, RunPipelineOptions);
+
+    /// <summary>What a run's engine is opened with, on this machine or in a cluster's array task.</summary>
+    public PipelineOptions RunPipelineOptions =>
+        new()
         {
             Jobs = Options.Jobs,
             ForceAll = Options.ForceAll,
@@ -65,7 +69,41 @@ public sealed class SoniqueContext : CakeContextAdapter, IDisposable
             PushToRemote = Options.Push,
             RemoteTransfers = Config.Cache.Transfers,
             CacheType = Config.Cache.Type,
-        });
+        };
+
+    /// <summary>The Slurm executor (<c>--executor=slurm</c>), made on first use, after the run lock is taken and once no
+    /// job of an earlier login node is still in the queue.</summary>
+    public async Task<SlurmExecutor> SlurmExecutorAsync()
+    {
+        if (_slurm is null)
+        {
+            await TakeRunLockAsync();
+            var slurm = SlurmStages.CreateExecutor(this, _observer);
+            await slurm.RefuseWhileJobsAreLiveAsync(Cancellation);
+            _slurm = slurm;
+        }
+
+        return _slurm;
+    }
+
+    /// <summary>Opens the engine; a detached run's stage job waits for the run lock a while (the login node that
+    /// submitted it, or the stage job before it, may not have let go yet), any other run is refused at once.</summary>
+    private async Task TakeRunLockAsync()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (true)
+        {
+            try
+            {
+                _ = Pipeline;
+                return;
+            }
+            catch (WorkspaceBusyException) when (Options.StageJobOf is not null && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(500), Cancellation);
+            }
+        }
+    }
 
     /// <summary>The remote cache (<c>--remote</c>, else <c>cache.remote</c>), or null when none is set.</summary>
     public IRemoteCache? Remote => _remote ??= Config.Cache.OpenRemote(Options.Remote);

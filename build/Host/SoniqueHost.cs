@@ -68,6 +68,7 @@ public static class SoniqueHost
         try
         {
             options = RunOptions.From(arguments, SoniqueConfig.Load, out config);
+            SlurmStages.CheckStageNames(config.Slurm, catalog);
         }
         catch (Exception e) when (e is ArgumentException or FileNotFoundException or InvalidDataException)
         {
@@ -91,6 +92,15 @@ public static class SoniqueHost
         {
             using var progress = ConsoleProgress.ForThisConsole();
             using var context = new SoniqueContext(CreateCakeContext(environment, log, arguments), options, config, progress, catalog, cancel.Token);
+            if (options.Detach)
+            {
+                var jobs = await SlurmStages.DetachAsync(context, cancel.Token);
+                log.Information(jobs.Count == 0
+                    ? "Nothing to submit: every stage of the target is fresh."
+                    : $"Submitted, each after the one before: {string.Join(", ", jobs.Select(j => $"{j.Stage} (job {j.Job})"))}. Logs under {context.Workspace.CacheDirectory}/slurm/; ./build.sh --target=Status shows the jobs, and the stages as each commits its results.");
+                return 0;
+            }
+
             var engine = new CakeEngine(new CakeDataService(), log);
             Register(engine, catalog, context);
             if (options.DryRun)
@@ -161,7 +171,7 @@ public static class SoniqueHost
             console.WriteLine($"  {entry.Name,-14} {entry.Description}{after}");
         }
 
-        console.WriteLine("Switches: --target, --exclusive, --dryrun, --verbosity, --force[=Stage,...], --config=FILE, --jobs=N, --workspace=DIR, --remote=URL, --push=true|false, --version; Benchmark: --suite=NAME, --quick");
+        console.WriteLine("Switches: --target, --exclusive, --dryrun, --verbosity, --force[=Stage,...], --config=FILE, --jobs=N, --workspace=DIR, --remote=URL, --push=true|false, --executor=local|slurm, --detach, --version; Benchmark: --suite=NAME, --quick");
     }
 
     public static CakeContext CreateCakeContext(ICakeEnvironment environment, ICakeLog log, ICakeArguments arguments)

@@ -17,6 +17,11 @@ public sealed class StatusTask : AsyncFrostingTask<SoniqueContext>
             context.Log.Information(DescribeRunning(running, context.Reader.RunningProgress));
         }
 
+        foreach (var job in await SlurmStages.DescribeLiveJobsAsync(context))
+        {
+            context.Log.Information("Slurm " + job);
+        }
+
         var staleUpstream = new List<string>();
         var stages = context.Tasks.StagesInOrder();
         if (stages.Count == 0)

@@ -74,9 +74,36 @@ public sealed class HostTests : IDisposable
         Assert.Equal(SoniqueHost.ExitBadArguments, await SoniqueHost.RunAsync([$"--workspace={_dir}", "--config=/nonexistent.yaml"]));
     }
 
+    [Fact]
+    public async Task An_unknown_executor_or_a_slurm_stage_that_does_not_exist_is_refused_with_exit_2()
+    {
+        var profile = Path.Combine(_dir, "cluster.yaml");
+        await File.WriteAllTextAsync(profile, "slurm:\n  stages:\n    TagAudo: {cpus: 2}\n", TestContext.Current.CancellationToken);
+
+        Assert.Equal(SoniqueHost.ExitBadArguments, await SoniqueHost.RunAsync([$"--workspace={_dir}", "--executor=cloud"]));
+        Assert.Equal(SoniqueHost.ExitBadArguments, await SoniqueHost.RunAsync([$"--workspace={_dir}", $"--config={profile}", "--executor=slurm"]));
+        Assert.False(Directory.Exists(Path.Combine(_dir, "artifacts")), "the pipeline ran anyway");
+        Assert.Throws<InvalidDataException>(() => SlurmStages.CheckStageNames(SoniqueConfig.Load(profile).Slurm, TaskCatalog.Discover(typeof(SoniqueHost).Assembly)));
+    }
+
+    [Fact]
+    public void The_cluster_profile_gives_each_stage_its_own_resources_over_the_sections()
+    {
+        var config = SoniqueConfig.Load(RepositoryRoot.Combine("profiles", "cluster.yaml"));
+        SlurmStages.CheckStageNames(config.Slurm, TaskCatalog.Discover(typeof(SoniqueHost).Assembly));
+
+        Assert.Equal(ExecutorKind.Slurm, config.Executor);
+        var describe = config.Slurm.ResourcesOf("DescribeVideo");
+        Assert.Equal(("gpu", 1, 8, "32G", "6:00:00"), (describe.Partition, describe.Gpus, describe.Cpus, describe.Memory, describe.Time));
+        var tags = config.Slurm.ResourcesOf("TagAudio");
+        Assert.Equal(("cpu", 0, 4, "8G", "2:00:00", 200), (tags.Partition, tags.Gpus, tags.Cpus, tags.Memory, tags.Time, tags.ItemsPerTask));
+        Assert.Contains("--gres=gpu:1", describe.SbatchArguments());
+        Assert.Equal(50, config.Slurm.ResourcesOf("SampleLibrary").ItemsPerTask);
+    }
+
     [Theory]
     [InlineData("--taget=Status", "Unknown switch '--taget': did you mean '--target'?")]
-    [InlineData("--executor=slurm", "Unknown switch '--executor'")]
+    [InlineData("--executer=slurm", "Unknown switch '--executer': did you mean '--executor'?")]
     [InlineData("--dry-rn", "did you mean '--dry-run'?")]
     [InlineData("--jbos=2", "did you mean '--jobs'?")]
     public async Task An_unknown_switch_is_refused_with_exit_2_naming_it_and_the_nearest_known_one(string argument, string expected)

@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
+using Sonique.Cluster;
 using Sonique.Engine;
 using Sonique.Engine.SyntheticPipeline;
 
 // Usage: Sonique.Engine.SyntheticPipeline --workspace DIR [--jobs N] [--salt S] [--delay-ms N] [--start-only] [--status]
+//        [--shard-of FOLDER [--stage Transform|Summarize] [--exit-after N] [--environment-to FILE]]
 // Prints one line per stage ("Transform items=.. fresh=.. ran=.. restored=.. failed=..") and the engine's own time;
 // with --status, one line per stage ("Transform Fresh") after the running run, if any, without taking the run lock.
 var clock = Stopwatch.StartNew();
@@ -33,6 +35,12 @@ if (options.ContainsKey("status"))
     }
 
     return 0;
+}
+
+if (options.TryGetValue("shard-of", out var shardFolder))
+{
+    var stage = stages.All.Single(s => s.Name == options.GetValueOrDefault("stage", "Transform"));
+    return await ShardTask.RunAsync(workspace, stage, new ShardFolder(shardFolder), options);
 }
 
 using var cancel = new CancellationTokenSource();

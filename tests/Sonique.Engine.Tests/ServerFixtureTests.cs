@@ -24,6 +24,7 @@ public sealed class ServerFixtureTests : IDisposable
         var key = Convert.ToHexStringLower(SHA256.HashData(blob));
         using var http = new HttpClient();
         var server = await NginxCacheServer.StartAsync(_folder.PathOf("nginx"), Ct);
+        TestContext.Current.TestOutputHelper?.WriteLine($"nginx started in {server.StartupTime.TotalSeconds:0.000} s");
         int group;
         await using (server)
         {
@@ -41,9 +42,11 @@ public sealed class ServerFixtureTests : IDisposable
             }
 
             Assert.Equal(HttpStatusCode.Created, await PutAsync(http, $"{server.Endpoint}/team/ac/{key}", [1, 2, 3]));
+            Assert.Equal(HttpStatusCode.Created, await PutAsync(http, $"{server.Endpoint}/cas/{key[..32]}", blob)); // Sonique's 128-bit hash
             Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(http, $"{server.Endpoint}/ac/{key}"));
             Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(http, $"{server.Endpoint}/cas/{new string('0', 64)}"));
             Assert.Equal(HttpStatusCode.NotFound, await PutAsync(http, $"{server.Endpoint}/cas/not-a-hash", blob));
+            Assert.Equal(HttpStatusCode.NotFound, await PutAsync(http, $"{server.Endpoint}/cas/{key[..40]}", blob));
             Assert.Contains($"\"PUT /cas/{key} HTTP/1.1\" 201", await File.ReadAllTextAsync(server.AccessLog, Ct), StringComparison.Ordinal);
         }
 
@@ -90,6 +93,7 @@ public sealed class ServerFixtureTests : IDisposable
         var blob = RandomNumberGenerator.GetBytes(300_000);
         var key = "cas/" + Convert.ToHexStringLower(SHA256.HashData(blob));
         var server = await SwiftS3Server.StartAsync(_folder.PathOf("swift"), Ct);
+        TestContext.Current.TestOutputHelper?.WriteLine($"Swift started in {server.StartupTime.TotalSeconds:0.000} s");
         int[] servers;
         await using (server)
         {
@@ -117,6 +121,20 @@ public sealed class ServerFixtureTests : IDisposable
 
         Assert.All(servers, pid => Assert.False(Directory.Exists($"/proc/{pid}"), $"Swift server {pid} still runs"));
         Assert.False(await ServerProcessGroup.AcceptsAsync(server.Port, Ct));
+    }
+
+    [Fact]
+    public async Task A_server_that_cannot_start_throws_with_its_log_and_leaves_nothing_running()
+    {
+        var folder = _folder.PathOf("nginx");
+        // nginx binds its port, then fails to write its pid file over a folder, and exits.
+        Directory.CreateDirectory(Path.Combine(folder, "nginx.pid"));
+
+        var failed = await Assert.ThrowsAsync<InvalidOperationException>(() => NginxCacheServer.StartAsync(folder, Ct));
+
+        Assert.Contains("nginx ended while nginx in", failed.Message, StringComparison.Ordinal);
+        Assert.Contains("nginx.pid\" failed (21: Is a directory)", failed.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(LiveProcesses(), process => process.CommandLine.Contains(folder, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -164,6 +164,37 @@ public abstract class RemotePipelineTests<TKind>(TKind kind) : IClassFixture<TKi
         Assert.True(rerun.Transform.DidNothing && rerun.Summarize.DidNothing && rerun.Index.DidNothing);
     }
 
+    [Fact]
+    public async Task A_stage_run_in_shards_as_on_a_cluster_pushes_its_items_and_manifest_so_a_clone_restores_it()
+    {
+        // Transform alone first: no later stage's push carries its manifest along.
+        var remote = Kind.Open(Prefix);
+        using (var alone = Pipeline.Open(_a.Workspace, new PipelineOptions { Jobs = 2, Remote = remote }))
+        {
+            var report = await RunInShardsAsync(alone, new SyntheticStages(_a.Workspace).Transform, 5, _a, new PipelineOptions { Jobs = 2, Remote = remote });
+            Assert.Equal(Items, report.Ran);
+            Assert.NotEmpty(alone.Manifests);
+            foreach (var manifest in alone.Manifests)
+            {
+                Assert.NotEmpty(await ReadBlobAsync(remote, manifest));
+            }
+        }
+
+        var pushed = await RunAsync(_a, Kind.Open(Prefix), shardsOf: 5);
+        Assert.True(pushed.Transform.DidNothing);
+
+        // A clone with A's lock file: its manifests come from the remote (a missing one would be warned about).
+        File.Copy(_a.PathOf("sonique.lock"), _b.PathOf("sonique.lock"));
+        var pulled = await RunAsync(_b, Kind.Open(Prefix));
+
+        Assert.Empty(pulled.Observer.Warnings);
+        Assert.Equal((0, Items), (pulled.Transform.Ran, pulled.Transform.Restored));
+        Assert.Equal(0, pulled.CodeRuns);
+        AssertSameArtifacts(_a, _b);
+    }
+
+    /// <summary>Runs the three stages; with <paramref name="shardsOf"/>, Transform's stale items run as shards of that
+    /// many items, each through a pipeline of its own as a cluster's array task runs it, committed by this one.</summary>
     private protected static async Task<Run> RunAsync(
         TempWorkspace workspace,
         IRemoteCache? remote,
@@ -171,18 +202,39 @@ public abstract class RemotePipelineTests<TKind>(TKind kind) : IClassFixture<TKi
         string format = "plain",
         bool push = true,
         RecordingObserver? observer = null,
-        int jobs = 2)
+        int jobs = 2,
+        int shardsOf = 0)
     {
         observer ??= new RecordingObserver();
         var stages = Stages(workspace, salt, format);
-        using var pipeline = Pipeline.Open(workspace.Workspace, new PipelineOptions { Jobs = jobs, Remote = remote, PushToRemote = push, Observer = observer });
+        var options = new PipelineOptions { Jobs = jobs, Remote = remote, PushToRemote = push, Observer = observer };
+        using var pipeline = Pipeline.Open(workspace.Workspace, options);
         var reports = new List<StageReport>();
         foreach (var stage in stages.All)
         {
-            reports.Add(await pipeline.RunAsync(stage, Ct));
+            reports.Add(shardsOf > 0 && stage is ItemStage items ? await RunInShardsAsync(pipeline, items, shardsOf, workspace, new PipelineOptions { Jobs = jobs, Remote = remote, PushToRemote = push }) : await pipeline.RunAsync(stage, Ct));
         }
 
         return new Run(reports[0], reports[1], reports[2], stages, observer);
+    }
+
+    private static async Task<StageReport> RunInShardsAsync(Pipeline pipeline, ItemStage stage, int shardsOf, TempWorkspace workspace, PipelineOptions options)
+    {
+        var run = await pipeline.StartShardedAsync(stage, Ct);
+        var shards = run.ToDo.Chunk(shardsOf).ToList();
+        for (var i = 0; i < shards.Count; i++)
+        {
+            var journalPath = workspace.PathOf($"shard-{i}.journal");
+            using (var journal = new ShardJournal(journalPath))
+            using (var shard = Pipeline.OpenForShard(workspace.Workspace, options))
+            {
+                await shard.RunShardAsync(stage, shards[i], journal, Ct);
+            }
+
+            run.Fold(new ShardJournalReader(journalPath));
+        }
+
+        return await pipeline.FinishShardedAsync(run, Ct);
     }
 
     protected static async Task<byte[]> ReadBlobAsync(IRemoteCache remote, ContentHash hash)

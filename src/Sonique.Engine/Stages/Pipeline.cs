@@ -12,7 +12,7 @@ namespace Sonique.Engine;
 public sealed class Pipeline : IDisposable
 {
     private readonly WorkspaceLock? _runLock;
-    private readonly LockFile _lock;
+    private readonly LockFile? _lockFile;
     private readonly FileHashCache _hashes;
     private readonly Staleness _staleness;
     private readonly StageRunner _runner;
@@ -20,12 +20,12 @@ public sealed class Pipeline : IDisposable
     private readonly ContentStore _store;
     private readonly RemoteCacheSync? _remote;
 
-    private Pipeline(Workspace workspace, PipelineOptions options, WorkspaceLock? runLock, ContentStore store, LockFile lockFile, FileHashCache hashes, CacheLinkType linkType = CacheLinkType.Copy)
+    private Pipeline(Workspace workspace, PipelineOptions options, WorkspaceLock? runLock, ContentStore store, LockFile? lockFile, FileHashCache hashes, CacheLinkType linkType = CacheLinkType.Copy)
     {
         Workspace = workspace;
         LinkType = linkType;
         _runLock = runLock;
-        _lock = lockFile;
+        _lockFile = lockFile;
         _hashes = hashes;
         _options = options;
         _store = store;
@@ -53,7 +53,7 @@ public sealed class Pipeline : IDisposable
     public string? RunningRun { get; private init; }
 
     /// <summary>Opened for reading while <see cref="RunningRun"/> is going: what it has finished in the stage it runs.</summary>
-    public IReadOnlyList<StageProgress> RunningProgress => RunningRun is null ? [] : _lock.Journaled;
+    public IReadOnlyList<StageProgress> RunningProgress => RunningRun is null ? [] : OpenLockFile.Journaled;
 
     /// <summary>Why the remote cache was given up in this run (it was reported once as a warning), or null when it
     /// worked or there is none.</summary>
@@ -104,6 +104,18 @@ public sealed class Pipeline : IDisposable
         return new Pipeline(workspace, options, runLock: null, store, lockFile, FileHashCache.Load(workspace.HashCachePath)) { RunningRun = running };
     }
 
+    /// <summary>
+    /// For <see cref="RunShardAsync"/> in a cluster's array task: takes no run lock (the login node holds it) and reads
+    /// neither the lock file nor the hash cache, which the login node has judged its items by; keeps outputs as a run
+    /// would (<see cref="PipelineOptions.CacheType"/>). Only <see cref="RunShardAsync"/> works on it.
+    /// </summary>
+    public static Pipeline OpenForShard(Workspace workspace, PipelineOptions? options = null)
+    {
+        options = Checked(options);
+        var linkType = FileLinks.Choose(options.CacheType, workspace.StagingDirectory, workspace.StoreDirectory);
+        return new Pipeline(workspace, options, runLock: null, new ContentStore(workspace.StoreDirectory, linkType), lockFile: null, FileHashCache.InMemory(), linkType);
+    }
+
     private static PipelineOptions Checked(PipelineOptions? options)
     {
         options ??= new PipelineOptions();
@@ -120,7 +132,7 @@ public sealed class Pipeline : IDisposable
         try
         {
             var plan = await StagePlan.ListAsync(stage, Workspace, cancellationToken);
-            report = await _runner.RunAsync(plan, StageRecords.For(plan, _lock), cancellationToken);
+            report = await _runner.RunAsync(plan, StageRecords.For(plan, OpenLockFile), cancellationToken);
         }
         catch
         {
@@ -133,14 +145,18 @@ public sealed class Pipeline : IDisposable
             _hashes.ForgetChecks();
         }
 
+        await PushManifestsAsync(report, cancellationToken);
+        return report;
+    }
+
+    /// <summary>With a remote cache that is pushed to: the lock's manifests, once a stage's items changed them.</summary>
+    private async Task PushManifestsAsync(StageReport report, CancellationToken cancellationToken)
+    {
         if (_remote is { Pushes: true } && report.Ran + report.Failed > 0)
         {
-            // The stage's manifest changed with its items.
-            _remote.EnqueuePush(stage.Name, _lock.Manifests, cancellationToken);
+            _remote.EnqueuePush(report.Stage, OpenLockFile.Manifests, cancellationToken);
             await _remote.CompletePushesAsync();
         }
-
-        return report;
     }
 
     /// <summary>
@@ -152,7 +168,7 @@ public sealed class Pipeline : IDisposable
         RefuseWhenReadOnly();
         _hashes.ForgetChecks();
         var plan = await StagePlan.ListAsync(stage, Workspace, cancellationToken);
-        return await _runner.RunAsync(plan, StageRecords.For(plan, _lock), cancellationToken, restoreOnly: true);
+        return await _runner.RunAsync(plan, StageRecords.For(plan, OpenLockFile), cancellationToken, restoreOnly: true);
     }
 
     /// <summary>
@@ -183,7 +199,7 @@ public sealed class Pipeline : IDisposable
                 continue;
             }
 
-            var records = StageRecords.For(plan, _lock);
+            var records = StageRecords.For(plan, OpenLockFile);
             foreach (var item in plan.Items)
             {
                 if (records.Recorded(item) is { Failure: null } record && ContentHash.TryParse(record.Fingerprint, out var fingerprint)
@@ -195,10 +211,13 @@ public sealed class Pipeline : IDisposable
             }
         }
 
-        sync.EnqueuePush("Push", _lock.Manifests, cancellationToken);
+        sync.EnqueuePush("Push", OpenLockFile.Manifests, cancellationToken);
         await sync.CompletePushesAsync();
         return sync.Failure is { } failure ? throw new RemoteCacheException(failure, transient: false) : results;
     }
+
+    /// <summary>The lock file; a shard's pipeline (<see cref="OpenForShard"/>) has none.</summary>
+    private LockFile OpenLockFile => _lockFile ?? throw new InvalidOperationException("A shard's pipeline reads no lock file: it only runs the items it is given (RunShardAsync).");
 
     private void RefuseWhenReadOnly()
     {
@@ -206,6 +225,51 @@ public sealed class Pipeline : IDisposable
         {
             throw new InvalidOperationException("This pipeline was opened for reading; Pipeline.Open takes the run lock a run needs.");
         }
+    }
+
+    /// <summary>
+    /// The run holding the lock hands a stage's stale items to shards run elsewhere (a cluster's array tasks, each
+    /// through <see cref="RunShardAsync"/>; a unit stage is one shard of its one item): it decides what is stale exactly
+    /// as <see cref="RunAsync"/> does, then commits the shards' finished items as their journals grow, and ends the stage.
+    /// </summary>
+    public async Task<ShardedStageRun> StartShardedAsync(StageDefinition stage, CancellationToken cancellationToken)
+    {
+        RefuseWhenReadOnly();
+        // Shards publish elsewhere, out of this process's sight: nothing checked before them is trusted after.
+        _hashes.ForgetChecks();
+        var plan = await StagePlan.ListAsync(stage, Workspace, cancellationToken);
+        var records = StageRecords.For(plan, OpenLockFile);
+        var verdicts = await _staleness.JudgeAsync(plan, records, cancellationToken);
+        return new ShardedStageRun(plan, records, verdicts, _options.IsForced(plan.Name), _options.Observer);
+    }
+
+    /// <summary>
+    /// Runs one shard of a stage that a run holding the lock started with <see cref="StartShardedAsync"/>: exactly
+    /// the items given (from its <see cref="ShardedStageRun.ToDo"/>; the stage is not listed again), through the same
+    /// path as a local run (staging, the store, the run cache), each recorded in <paramref name="journal"/> the moment
+    /// it finishes. Takes no run lock and writes no lock file, so many shards run at once beside the run that holds it;
+    /// open the pipeline with <see cref="OpenForShard"/>. A unit stage's shard fails as the stage does (it throws).
+    /// </summary>
+    public async Task<StageReport> RunShardAsync(StageDefinition stage, IReadOnlyList<StageItem> items, ShardJournal journal, CancellationToken cancellationToken)
+    {
+        var plan = StagePlan.ForShard(stage, items);
+        var report = await _runner.RunAsync(plan, StageRecords.ForShard(plan, journal), cancellationToken);
+        if (_remote is { Pushes: true })
+        {
+            // Before the task's process ends: its items' pushes run in the background.
+            await _remote.CompletePushesAsync();
+        }
+
+        return report;
+    }
+
+    /// <summary>Ends a stage started with <see cref="StartShardedAsync"/> as <see cref="RunAsync"/> ends one: its record
+    /// written (<see cref="ShardedStageRun.Finish"/>) and, with a remote cache that is pushed to, its manifest pushed.</summary>
+    public async Task<StageReport> FinishShardedAsync(ShardedStageRun run, CancellationToken cancellationToken)
+    {
+        var report = run.Finish();
+        await PushManifestsAsync(report, cancellationToken);
+        return report;
     }
 
     public async Task<StageStatus> GetStatusAsync(StageDefinition stage, CancellationToken cancellationToken)
@@ -221,12 +285,12 @@ public sealed class Pipeline : IDisposable
             return new StageStatus(stage.Name, StageState.Waiting, [e.Message]);
         }
 
-        var records = StageRecords.For(plan, _lock);
+        var records = StageRecords.For(plan, OpenLockFile);
         return StatusReporting.Describe(plan, records, await _staleness.JudgeAsync(plan, records, cancellationToken));
     }
 
     /// <summary>The manifests the lock file names: what the store must hold for every item's record to be read.</summary>
-    public IReadOnlyList<ContentHash> Manifests => _lock.Manifests;
+    public IReadOnlyList<ContentHash> Manifests => OpenLockFile.Manifests;
 
     /// <summary>The items of a per-item stage whose last run succeeded, with their outputs, in key order.</summary>
     public IReadOnlyList<KeyValuePair<string, ItemRecord>> SucceededItems(string stage) => ItemsWhere(stage, failed: false);
@@ -235,25 +299,25 @@ public sealed class Pipeline : IDisposable
     public IReadOnlyList<KeyValuePair<string, ItemRecord>> FailedItems(string stage) => ItemsWhere(stage, failed: true);
 
     private List<KeyValuePair<string, ItemRecord>> ItemsWhere(string stage, bool failed) =>
-        _lock.Items(stage)?.Where(i => (i.Value.Failure is not null) == failed).OrderBy(i => i.Key, StringComparer.Ordinal).ToList() ?? [];
+        OpenLockFile.Items(stage)?.Where(i => (i.Value.Failure is not null) == failed).OrderBy(i => i.Key, StringComparer.Ordinal).ToList() ?? [];
 
     public void Dispose()
     {
         _remote?.Dispose();
         if (_runLock is null)
         {
-            _lock.Dispose();
+            _lockFile?.Dispose();
             return;
         }
 
         try
         {
-            _lock.Flush();
+            OpenLockFile.Flush();
             _hashes.Save();
         }
         finally
         {
-            _lock.Dispose();
+            OpenLockFile.Dispose();
             _runLock.Dispose();
         }
     }

@@ -38,18 +38,32 @@ internal sealed class StagePlan
     /// <summary>Lists the items now; a stage that cannot (what it reads is not made yet) throws <see cref="StageFailedException"/>.</summary>
     public static async Task<StagePlan> ListAsync(StageDefinition stage, Workspace workspace, CancellationToken cancellationToken) => stage switch
     {
-        UnitStage unit => new StagePlan(
-            unit,
-            [new StageItem(unit.Name, ExpandInputs(unit, workspace), unit.Outputs)],
-            isUnit: true,
-            (_, inputs, staged, ct) => unit.Run(new UnitRun(inputs, staged), ct)),
-        ItemStage items => new StagePlan(
-            items,
-            await ListItemsAsync(items, cancellationToken),
-            isUnit: false,
-            (item, inputs, staged, ct) => items.Run(new ItemRun(item, inputs, staged), ct)),
+        UnitStage unit => OfUnit(unit, new StageItem(unit.Name, ExpandInputs(unit, workspace), unit.Outputs)),
+        ItemStage items => OfItems(items, await ListItemsAsync(items, cancellationToken)),
         _ => throw new ArgumentException($"Unknown kind of stage: {stage.GetType().Name}", nameof(stage)),
     };
+
+    /// <summary>A shard of a stage, run elsewhere than where it was listed: the items the run that listed it handed over
+    /// (a unit stage's one item: the stage, its inputs as they were expanded then).</summary>
+    public static StagePlan ForShard(StageDefinition stage, IReadOnlyList<StageItem> items) => stage switch
+    {
+        UnitStage unit => items is [{ } item] && item.Key == unit.Name
+            ? OfUnit(unit, item)
+            : throw new StageFailedException(unit.Name, "a shard of a unit stage is its one item, the stage itself"),
+        ItemStage perItem => OfItems(perItem, items),
+        _ => throw new ArgumentException($"Unknown kind of stage: {stage.GetType().Name}", nameof(stage)),
+    };
+
+    private static StagePlan OfUnit(UnitStage unit, StageItem item) =>
+        new(unit, [item], isUnit: true, (_, inputs, staged, ct) => unit.Run(new UnitRun(inputs, staged), ct));
+
+    /// <summary>A per-item stage over these items: listed now, or handed to a shard by the run that listed them (so a
+    /// shard does not list the whole stage again to find its own).</summary>
+    private static StagePlan OfItems(ItemStage stage, IReadOnlyList<StageItem> items)
+    {
+        CheckKeys(stage, items);
+        return new StagePlan(stage, items, isUnit: false, (item, inputs, staged, ct) => stage.Run(new ItemRun(item, inputs, staged), ct));
+    }
 
     /// <summary>The item key that enters a fingerprint (none for a unit stage's one item).</summary>
     public string? FingerprintKey(StageItem item) => IsUnit ? null : item.Key;
@@ -86,6 +100,11 @@ internal sealed class StagePlan
             throw new StageFailedException(stage.Name, $"cannot list its items: {e.Message}");
         }
 
+        return items;
+    }
+
+    private static void CheckKeys(ItemStage stage, IReadOnlyList<StageItem> items)
+    {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var item in items)
         {
@@ -94,7 +113,5 @@ internal sealed class StagePlan
                 throw new StageFailedException(stage.Name, $"item key '{item.Key}' is empty or not unique");
             }
         }
-
-        return items;
     }
 }

@@ -7,17 +7,19 @@ namespace Sonique.Engine;
 /// moment it finishes, in a manifest the lock file names, with its header (version, parameters) when the stage ends. A unit stage keeps its one
 /// item's record as the stage's own fingerprint, inputs and outputs: the lock file's format, unchanged.
 /// </summary>
-internal abstract class StageRecords(StagePlan plan, LockFile lockFile)
+internal abstract class StageRecords(StagePlan plan)
 {
     protected StagePlan Plan { get; } = plan;
-
-    protected LockFile LockFile { get; } = lockFile;
 
     public static StageRecords For(StagePlan plan, LockFile lockFile) =>
         plan.IsUnit ? new UnitRecord(plan, lockFile) : new ItemRecords(plan, lockFile);
 
+    /// <summary>A shard's records: none read (the run that holds the lock judged its items stale and handed them over),
+    /// each finished one kept in the shard's own journal.</summary>
+    public static StageRecords ForShard(StagePlan plan, ShardJournal journal) => new ShardRecords(plan, journal);
+
     /// <summary>The stage's record: the version and parameters its results were last made with.</summary>
-    public StageRecord? Stage => LockFile.Stage(Plan.Name);
+    public abstract StageRecord? Stage { get; }
 
     public abstract bool NeverRun { get; }
 
@@ -41,28 +43,51 @@ internal abstract class StageRecords(StagePlan plan, LockFile lockFile)
         Parameters = new SortedDictionary<string, string>(Plan.Stage.Parameters.ToDictionary(), StringComparer.Ordinal),
     };
 
-    private sealed class ItemRecords(StagePlan plan, LockFile lockFile) : StageRecords(plan, lockFile)
+    private sealed class ItemRecords(StagePlan plan, LockFile lockFile) : StageRecords(plan)
     {
-        public override bool NeverRun => !LockFile.HasItemRecords(Plan.Name);
+        public override StageRecord? Stage => lockFile.Stage(Plan.Name);
 
-        public override ItemRecord? Recorded(StageItem item) => LockFile.Item(Plan.Name, item.Key);
+        public override bool NeverRun => !lockFile.HasItemRecords(Plan.Name);
+
+        public override ItemRecord? Recorded(StageItem item) => lockFile.Item(Plan.Name, item.Key);
 
         public override bool Succeeded(StageItem item, ContentHash fingerprint, Func<string, ContentHash, bool> outputIntact) =>
-            LockFile.ItemSucceeded(Plan.Name, item.Key, fingerprint, item.Outputs, outputIntact);
+            lockFile.ItemSucceeded(Plan.Name, item.Key, fingerprint, item.Outputs, outputIntact);
 
-        public override void Keep(StageItem item, ItemRecord record) => LockFile.CommitItem(Plan.Name, item.Key, record);
+        public override void Keep(StageItem item, ItemRecord record) => lockFile.CommitItem(Plan.Name, item.Key, record);
 
         public override void Close() =>
-            LockFile.CommitStage(Plan.Name, Header(), Plan.Items.Select(i => i.Key).ToHashSet(StringComparer.Ordinal));
+            lockFile.CommitStage(Plan.Name, Header(), Plan.Items.Select(i => i.Key).ToHashSet(StringComparer.Ordinal));
     }
 
-    private sealed class UnitRecord(StagePlan plan, LockFile lockFile) : StageRecords(plan, lockFile)
+    /// <summary>A shard of a per-item stage run elsewhere: the run holding the lock commits its items and ends the stage.
+    /// Every item is stale to it ("never run"): a restore from the run cache still applies, by fingerprint.</summary>
+    private sealed class ShardRecords(StagePlan plan, ShardJournal journal) : StageRecords(plan)
     {
+        public override StageRecord? Stage => null;
+
+        public override bool NeverRun => true;
+
+        public override ItemRecord? Recorded(StageItem item) => null;
+
+        public override bool Succeeded(StageItem item, ContentHash fingerprint, Func<string, ContentHash, bool> outputIntact) => false;
+
+        public override void Keep(StageItem item, ItemRecord record) => journal.Append(Plan.Name, item.Key, record);
+
+        public override void Close()
+        {
+        }
+    }
+
+    private sealed class UnitRecord(StagePlan plan, LockFile lockFile) : StageRecords(plan)
+    {
+        public override StageRecord? Stage => lockFile.Stage(Plan.Name);
+
         public override bool NeverRun => Stage?.Fingerprint is null;
 
         /// <summary>Null, as never run, when its inputs were in a manifest the store lacks: it is then restored or run.</summary>
         public override ItemRecord? Recorded(StageItem item) =>
-            Stage is { Fingerprint: { } fingerprint } stage && LockFile.UnitInputs(Plan.Name) is { } inputs
+            Stage is { Fingerprint: { } fingerprint } stage && lockFile.UnitInputs(Plan.Name) is { } inputs
                 ? new ItemRecord
                 {
                     Fingerprint = fingerprint,
@@ -76,7 +101,7 @@ internal abstract class StageRecords(StagePlan plan, LockFile lockFile)
             Stage is { Fingerprint: { } recorded, Outputs: { } outputs }
             && recorded == fingerprint.ToString()
             && outputs.Count == item.Outputs.Count
-            && LockFile.HasUnitInputs(Plan.Name)
+            && lockFile.HasUnitInputs(Plan.Name)
             && outputs.All(o => item.Outputs.Contains(o.Key) && ContentHash.TryParse(o.Value, out var hash) && hash.ToString() == o.Value && outputIntact(o.Key, hash));
 
         public override void Keep(StageItem item, ItemRecord record)
@@ -85,7 +110,7 @@ internal abstract class StageRecords(StagePlan plan, LockFile lockFile)
             stage.Fingerprint = record.Fingerprint;
             stage.Inputs = record.Inputs;
             stage.Outputs = record.Outputs;
-            LockFile.CommitStage(Plan.Name, stage);
+            lockFile.CommitStage(Plan.Name, stage);
         }
 
         /// <summary>Nothing to do: the one item's record is the stage's, written when it finished.</summary>

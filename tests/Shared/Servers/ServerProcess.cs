@@ -67,15 +67,26 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
 
         var guard = Process.Start(start) ?? throw new InvalidOperationException($"bash did not start for {name}");
-        var line = await guard.StandardOutput.ReadLineAsync(cancellationToken);
-        if (!int.TryParse(line, NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+        var started = false;
+        try
         {
-            guard.Kill(entireProcessTree: true);
-            guard.Dispose();
-            throw new InvalidOperationException($"{name} did not start: its guard printed '{line}' for a pid");
-        }
+            var line = await guard.StandardOutput.ReadLineAsync(cancellationToken);
+            if (!int.TryParse(line, NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                throw new InvalidOperationException($"{name} did not start: its guard printed '{line}' for a pid");
+            }
 
-        return new ServerProcess(name, guard, pid, logFile);
+            started = true;
+            return new ServerProcess(name, guard, pid, logFile);
+        }
+        finally
+        {
+            if (!started)
+            {
+                guard.Kill(entireProcessTree: true);
+                guard.Dispose();
+            }
+        }
     }
 
     /// <summary>Freezes the server and its children (SIGSTOP): connections are accepted by the kernel and never

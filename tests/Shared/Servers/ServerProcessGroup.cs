@@ -132,8 +132,10 @@ internal sealed class ServerProcessGroup : IAsyncDisposable
     }
 
     /// <summary>Whether a process failed to bind its port because another process took it after it was chosen.</summary>
-    public bool AddressWasInUse() =>
-        _processes.Any(process => File.Exists(process.LogFile) && File.ReadAllText(process.LogFile).Contains("Address already in use", StringComparison.Ordinal));
+    public bool AddressWasInUse() => _processes.Any(process =>
+        File.Exists(process.LogFile)
+        && File.ReadAllText(process.LogFile) is var log
+        && (log.Contains("Address already in use", StringComparison.Ordinal) || log.Contains("Could not bind to", StringComparison.Ordinal)));
 
     public string Report(string headline) =>
         string.Join(Environment.NewLine, _processes.Select(process => process.LogTail()).Prepend(headline));

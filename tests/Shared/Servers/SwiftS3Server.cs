@@ -94,10 +94,6 @@ internal sealed class SwiftS3Server : IAsyncDisposable
             }
 
             await File.WriteAllTextAsync(Path.Combine(etc, "proxy-server.conf"), ProxyConf(folder, proxyPort, memcachedPort), cancel);
-            // One interpreter builds the three rings: swift-ring-builder would take nine (about 5 s here).
-            await File.WriteAllTextAsync(Path.Combine(etc, "rings.py"), RingBuilder, cancel);
-            await ExternalTool.RunAsync(Python, [Path.Combine(etc, "rings.py"), etc, .. storagePorts.Select(Invariant)], cancel);
-
             List<string> memcachedArguments = ["-l", "127.0.0.1", "-p", Invariant(memcachedPort), "-U", "0", "-m", "16"];
             if (Environment.IsPrivilegedProcess)
             {
@@ -107,10 +103,15 @@ internal sealed class SwiftS3Server : IAsyncDisposable
             await processes.StartAsync("memcached", Memcached, memcachedArguments, Path.Combine(folder, "log", "memcached.log"), cancel);
             foreach (var server in StorageServers.Append("proxy"))
             {
-                await processes.StartAsync(
-                    $"swift-{server}-server", Python,
-                    [Path.Combine(etc, "launch.py"), Path.Combine(etc, $"{server}-server.conf"), $"{server}-server", swiftConf],
-                    Path.Combine(folder, "log", $"{server}.log"), cancel);
+                // The proxy, the only server that reads the rings at start, builds them first (in its own
+                // interpreter: swift-ring-builder would start nine, about 5 s here).
+                List<string> arguments = [Path.Combine(etc, "launch.py"), Path.Combine(etc, $"{server}-server.conf"), $"{server}-server", swiftConf];
+                if (server == "proxy")
+                {
+                    arguments.AddRange(storagePorts.Select(Invariant));
+                }
+
+                await processes.StartAsync($"swift-{server}-server", Python, arguments, Path.Combine(folder, "log", $"{server}.log"), cancel);
             }
 
             await processes.WaitUntilReadyAsync(ready => MakeBucketAsync(ports, bucket, ready), cancel);
@@ -181,37 +182,47 @@ internal sealed class SwiftS3Server : IAsyncDisposable
         default = yes
         """;
 
+    /// <summary>Starts one Swift server with swift.conf in the folder; given the storage servers' ports (object,
+    /// container, account), it first builds their one-device rings next to swift.conf. The object server keeps an
+    /// object's metadata in user xattrs: on a filesystem that refuses them (an older tmpfs) it ends at start with
+    /// that reason, instead of failing every PUT later.</summary>
     private const string Launcher = """
-        import sys
-        conf, name, swift_conf = sys.argv[1:4]
+        import configparser, os, sys
+        conf, name, swift_conf, *ring_ports = sys.argv[1:]
+        if name == "object-server":
+            parser = configparser.ConfigParser()
+            parser.read(conf)
+            devices = parser["DEFAULT"]["devices"]
+            try:
+                os.setxattr(devices, "user.sonique.probe", b"1")
+            except OSError as e:
+                sys.exit(f"{devices} cannot hold user xattrs ({e}), which Swift's object server needs: set TMPDIR to a folder on ext4, xfs or btrfs")
         from swift.common import utils, storage_policy, constraints
         utils.SWIFT_CONF_FILE = storage_policy.SWIFT_CONF_FILE = swift_conf
         constraints.reload_constraints()
         storage_policy.reload_storage_policies()
+        if ring_ports:
+            from swift.common.ring import RingBuilder
+            for ring, port in zip(("object", "container", "account"), ring_ports):
+                builder = RingBuilder(8, 1, 1)
+                builder.add_dev({"id": 0, "region": 1, "zone": 1, "ip": "127.0.0.1", "port": int(port), "device": "d1", "weight": 100})
+                builder.rebalance()
+                builder.get_ring().save(os.path.join(os.path.dirname(swift_conf), f"{ring}.ring.gz"))
         from swift.common.wsgi import run_wsgi
         # verbose: the log also goes to stderr, which is the server's log file (there is no /dev/log for syslog)
         sys.exit(run_wsgi(conf, name, verbose=True))
         """;
 
-    private const string RingBuilder = """
-        import sys
-        from swift.common.ring import RingBuilder
-        etc = sys.argv[1]
-        for name, port in zip(("object", "container", "account"), sys.argv[2:5]):
-            builder = RingBuilder(8, 1, 1)
-            builder.add_dev({"id": 0, "region": 1, "zone": 1, "ip": "127.0.0.1", "port": int(port), "device": "d1", "weight": 100})
-            builder.rebalance()
-            builder.get_ring().save(f"{etc}/{name}.ring.gz")
-        """;
-
     /// <summary>What every server's [DEFAULT] holds. workers = 0: the server runs in the process started (no
     /// forked workers), so a signal to it is a signal to the whole server. user: as root Swift drops to the user
-    /// `swift`, who cannot write the folder.</summary>
+    /// `swift`, who cannot write the folder. bind_timeout: a port taken meanwhile fails the start in a second
+    /// (then it is tried again on new ports), not after Swift's 30 s of retrying.</summary>
     private static string Defaults(string folder, int port) => $"""
         [DEFAULT]
         bind_ip = 127.0.0.1
         bind_port = {Invariant(port)}
         workers = 0
+        bind_timeout = 1
         user = {Environment.UserName}
         swift_dir = {folder}/etc
         devices = {folder}/srv
