@@ -2,8 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using Sonique.Engine;
 using Sonique.Engine.SyntheticPipeline;
+using Sonique.Remote;
 
-// Usage: Sonique.Engine.SyntheticPipeline --workspace DIR [--jobs N] [--salt S] [--delay-ms N] [--start-only] [--status]
+// Usage: Sonique.Engine.SyntheticPipeline --workspace DIR [--jobs N] [--salt S] [--delay-ms N] [--remote ADDRESS] [--start-only] [--status]
 // Prints one line per stage ("Transform items=.. fresh=.. ran=.. restored=.. failed=..") and the engine's own time;
 // with --status, one line per stage ("Transform Fresh") after the running run, if any, without taking the run lock.
 var clock = Stopwatch.StartNew();
@@ -44,7 +45,11 @@ Console.CancelKeyPress += (_, e) =>
 
 try
 {
-    using var pipeline = Pipeline.Open(workspace, new PipelineOptions { Jobs = int.Parse(options.GetValueOrDefault("jobs", "2"), CultureInfo.InvariantCulture) });
+    using var pipeline = Pipeline.Open(workspace, new PipelineOptions
+    {
+        Jobs = int.Parse(options.GetValueOrDefault("jobs", "2"), CultureInfo.InvariantCulture),
+        Remote = options.TryGetValue("remote", out var remote) ? RemoteCacheAddress.Open(remote) : null,
+    });
     foreach (var stage in stages.All)
     {
         var report = await pipeline.RunAsync(stage, cancel.Token);
