@@ -26,7 +26,8 @@ public sealed class ContentStore(string root, CacheLinkType linkType = CacheLink
     private readonly Lock _choosing = new();
 
     /// <summary>Blobs this process streamed in, hashed every byte of and flushed to disk, with their size, write time and
-    /// inode as they entered the store: hard-linking one of them again needs no second read to verify it.</summary>
+    /// inode as they entered the store: the first hard link of one needs no second read to verify it (any later one is
+    /// verified as usual).</summary>
     private readonly ConcurrentDictionary<ContentHash, (long Size, long ModifiedNs, ulong Inode)> _streamedIn = new();
     private CacheLinkType? _chosen;
 
@@ -218,11 +219,11 @@ public sealed class ContentStore(string root, CacheLinkType linkType = CacheLink
         }
     }
 
-    /// <summary>Hard-links a blob this process streamed in and verified (<see cref="AddStreamAsync"/>), when it is still the
-    /// file it wrote: the link is the same bytes, already hashed and on disk, so neither is done again.</summary>
+    /// <summary>Hard-links a blob this process just streamed in and verified (<see cref="AddStreamAsync"/>), once, when it
+    /// is still the file it wrote: the link is the same bytes, already hashed and on disk, so neither is done again.</summary>
     private bool TryLinkStreamedIn(ContentHash hash, string source, string destination)
     {
-        if (!_streamedIn.TryGetValue(hash, out var written)
+        if (!_streamedIn.TryRemove(hash, out var written)
             || FileStamp.Read(source) is not { } stamp
             || (stamp.Size, stamp.ModifiedNs, stamp.Inode) != written
             || LinkTypeFor(Path.GetDirectoryName(Path.GetFullPath(destination))!) != CacheLinkType.Hardlink
