@@ -12,12 +12,16 @@ namespace Sonique.Benchmarks;
 /// A restore from the remote cache against <c>curl</c> on the same server in the same run: machine A computes a stage of
 /// 16 MiB outputs and pushes them to nginx (WebDAV, Bazel's paths); machine B, a fresh workspace with an empty local
 /// cache, restores them all through the engine (record, then each blob streamed into the store and verified, then put in
-/// place). curl fetches the same objects from the same server with the same parallelism. Alternated, median of 3.
+/// place). curl fetches the same objects from the same server with as many transfers at once as the engine's
+/// <c>cache.transfers</c>. Alternated, median of 3, with the steps of a restore timed one by one beside them.
 /// </summary>
 internal static class RemoteBenchmark
 {
     private const int ItemBytes = 16 << 20;
     private const int Runs = 3;
+
+    /// <summary>The engine's default <c>cache.transfers</c>.</summary>
+    private static readonly int Transfers = new PipelineOptions().RemoteTransfers;
 
     public static async Task<string> RunAsync(string scratch, int items, int jobs, CancellationToken cancellationToken)
     {
@@ -36,9 +40,10 @@ internal static class RemoteBenchmark
         var engine = new List<TimeSpan>();
         var local = new List<TimeSpan>();
         var curl = new List<TimeSpan>();
+        var phases = new List<IReadOnlyList<(string Step, TimeSpan Time)>>();
         for (var run = 0; run < Runs; run++)
         {
-            curl.Add(Curl(scratch, address, hashes, jobs));
+            curl.Add(Curl(scratch, address, hashes, Transfers));
             var fresh = NewWorkspace(scratch, "b", items);
             var pull = await RunStageAsync(fresh, address, jobs, cancellationToken);
             if (pull.Report.Restored != items || pull.Report.Ran != 0)
@@ -62,8 +67,13 @@ internal static class RemoteBenchmark
             }
 
             local.Add(again.Elapsed);
-            Progress.Say(Invariant($"remote: run {run + 1}: curl {curl[^1].TotalSeconds:F2} s, engine restore {pull.Elapsed.TotalSeconds:F2} s, of which local {again.Elapsed.TotalSeconds:F2} s"));
             Directory.Delete(fresh.Root, recursive: true);
+            using (var remote = (HttpRemoteCache)RemoteCacheAddress.Open(address))
+            {
+                phases.Add(await RemotePhases.MeasureAsync(remote, hashes, Transfers, scratch, cancellationToken));
+            }
+
+            Progress.Say(Invariant($"remote: run {run + 1}: curl {curl[^1].TotalSeconds:F2} s, engine restore {pull.Elapsed.TotalSeconds:F2} s, of which local {again.Elapsed.TotalSeconds:F2} s; steps {string.Join(", ", phases[^1].Select(p => $"{p.Time.TotalSeconds:F2}"))} s"));
         }
 
         double bytes = (double)items * ItemBytes;
@@ -72,14 +82,16 @@ internal static class RemoteBenchmark
         var localTime = Timing.Median(local);
         var transferTime = engineTime - localTime;
         var ratio = curlTime / engineTime;
+        var steps = phases[0].Select((step, i) => (step.Step, Time: Timing.Median(phases.Select(p => p[i].Time)))).ToList();
         return Invariant($"""
             ## Restore from the remote cache
 
             {items} outputs of 16 MiB ({bytes / (1 << 30):F2} GiB), pushed by machine A to nginx (WebDAV, Bazel's `/cas/`
             and `/ac/` paths) on loopback, then restored by machine B, a fresh workspace with an empty local cache, with
-            {jobs} item(s) at once: for each item, its run cache record, then its blob streamed into `cache/store/` and
-            verified against its hash, then restored into the workspace (verified again). `curl` fetches the same {items}
-            objects from the same server to files, {jobs} at once (`--parallel --parallel-max {jobs}`). Alternated, median of {Runs}.
+            {jobs} item(s) run at once and {Transfers} transfers (`cache.transfers`, its default): for each item, its run
+            cache record, then its blob streamed into `cache/store/`, verified against its hash as it streams and flushed to
+            disk, then linked into the workspace. `curl` fetches the same {items} objects from the same server to files,
+            {Transfers} at once (`--parallel --parallel-max {Transfers}`). Alternated, median of {Runs}.
 
             {Markdown.Table(
                 ["", "seconds", "MB/s", "share of curl's rate", "goal"],
@@ -90,6 +102,13 @@ internal static class RemoteBenchmark
                     ["of which: the transfer into the store (the difference)", Markdown.Seconds(transferTime), Markdown.Number(bytes / (1 << 20) / transferTime.TotalSeconds, "F0"), Markdown.Number(curlTime / transferTime, "F2"), ""],
                 ])}
             Pushing the {items} outputs (machine A: compute, store, HEAD, PUT, then the records): {push.Elapsed.TotalSeconds:F2} s.
+
+            Where a restore's time goes: each step timed alone over the same {items} objects, {Transfers} at once (the
+            first four cumulative: each adds one step to the one above it), median of {Runs}:
+
+            {Markdown.Table(
+                ["step", "seconds", "share of curl's time"],
+                steps.Select(s => (IReadOnlyList<string>)[s.Step, Markdown.Seconds(s.Time), Markdown.Number(s.Time / curlTime, "F2")]))}
             """);
     }
 
@@ -124,16 +143,16 @@ internal static class RemoteBenchmark
         };
         using var remote = (HttpRemoteCache)RemoteCacheAddress.Open(address);
         var clock = Stopwatch.StartNew();
-        using var pipeline = Pipeline.Open(workspace, new PipelineOptions { Jobs = jobs, Remote = remote, RemoteTransfers = jobs });
+        using var pipeline = Pipeline.Open(workspace, new PipelineOptions { Jobs = jobs, Remote = remote, RemoteTransfers = Transfers });
         var report = await pipeline.RunAsync(stage, cancellationToken);
         return (report, clock.Elapsed);
     }
 
-    private static TimeSpan Curl(string scratch, string address, List<ContentHash> hashes, int jobs)
+    private static TimeSpan Curl(string scratch, string address, List<ContentHash> hashes, int transfers)
     {
         var folder = Path.Combine(scratch, "curl");
         Directory.CreateDirectory(folder);
-        List<string> arguments = ["--silent", "--show-error", "--fail", "--parallel", "--parallel-max", Invariant($"{jobs}")];
+        List<string> arguments = ["--silent", "--show-error", "--fail", "--parallel", "--parallel-max", Invariant($"{transfers}")];
         foreach (var hash in hashes)
         {
             arguments.AddRange(["-o", Path.Combine(folder, hash.ToString()), $"{address}/cas/{hash}"]);

@@ -23,7 +23,7 @@ public sealed class CacheConfig
     [NotInCacheKey("where results are shared, not what they are")]
     public string? S3Endpoint { get; set; }
 
-    [Setting("objects moved to or from the remote at once", Min = 1, Max = 256)]
+    [Setting("objects moved to or from the remote at once; also how many items of a stage try to restore at once, whatever `--jobs` (a pull waits on the network, not on the cores; items that must run still take `--jobs` turns)", Min = 1, Max = 256)]
     [NotInCacheKey("how fast results are shared, not what they are")]
     public int Transfers { get; set; } = 8;
 

@@ -3,8 +3,9 @@ using System.Globalization;
 using Sonique.Cluster;
 using Sonique.Engine;
 using Sonique.Engine.SyntheticPipeline;
+using Sonique.Remote;
 
-// Usage: Sonique.Engine.SyntheticPipeline --workspace DIR [--jobs N] [--salt S] [--delay-ms N] [--start-only] [--status]
+// Usage: Sonique.Engine.SyntheticPipeline --workspace DIR [--jobs N] [--salt S] [--delay-ms N] [--remote ADDRESS] [--start-only] [--status]
 //        [--shard-of FOLDER [--stage Transform|Summarize] [--exit-after N] [--environment-to FILE]]
 // Prints one line per stage ("Transform items=.. fresh=.. ran=.. restored=.. failed=..") and the engine's own time;
 // with --status, one line per stage ("Transform Fresh") after the running run, if any, without taking the run lock.
@@ -52,7 +53,11 @@ Console.CancelKeyPress += (_, e) =>
 
 try
 {
-    using var pipeline = Pipeline.Open(workspace, new PipelineOptions { Jobs = int.Parse(options.GetValueOrDefault("jobs", "2"), CultureInfo.InvariantCulture) });
+    using var pipeline = Pipeline.Open(workspace, new PipelineOptions
+    {
+        Jobs = int.Parse(options.GetValueOrDefault("jobs", "2"), CultureInfo.InvariantCulture),
+        Remote = options.TryGetValue("remote", out var remote) ? RemoteCacheAddress.Open(remote) : null,
+    });
     foreach (var stage in stages.All)
     {
         var report = await pipeline.RunAsync(stage, cancel.Token);

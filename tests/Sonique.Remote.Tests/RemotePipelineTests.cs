@@ -115,7 +115,8 @@ public abstract class RemotePipelineTests<TKind>(TKind kind) : IClassFixture<TKi
             },
         };
 
-        var run = await RunAsync(_b, remote, observer: observer, jobs: 1);
+        // One item and one transfer at a time, so that the stop lands after exactly one restore.
+        var run = await RunAsync(_b, remote, observer: observer, jobs: 1, transfers: 1);
 
         Assert.Equal(1, run.Transform.Restored);
         Assert.Equal(Items - 1, run.Transform.Ran);
@@ -203,11 +204,12 @@ public abstract class RemotePipelineTests<TKind>(TKind kind) : IClassFixture<TKi
         bool push = true,
         RecordingObserver? observer = null,
         int jobs = 2,
-        int shardsOf = 0)
+        int shardsOf = 0,
+        int transfers = 8)
     {
         observer ??= new RecordingObserver();
         var stages = Stages(workspace, salt, format);
-        var options = new PipelineOptions { Jobs = jobs, Remote = remote, PushToRemote = push, Observer = observer };
+        var options = new PipelineOptions { Jobs = jobs, RemoteTransfers = transfers, Remote = remote, PushToRemote = push, Observer = observer };
         using var pipeline = Pipeline.Open(workspace.Workspace, options);
         var reports = new List<StageReport>();
         foreach (var stage in stages.All)

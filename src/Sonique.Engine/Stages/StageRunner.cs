@@ -23,9 +23,12 @@ internal sealed class StageRunner(Workspace workspace, Staleness staleness, Outp
 
         Observer?.StageStarting(plan.Name, plan.Items.Count, work.Count);
         int ran = 0, restored = 0, failed = 0;
+        // With a remote, as many items as there are transfers try to restore at once (a pull waits on the network, not on
+        // the cores), and the items that must run take turns at the stage's jobs.
+        using var runSlots = new SemaphoreSlim(options.Jobs);
         await Parallel.ForEachAsync(
             work,
-            new ParallelOptions { MaxDegreeOfParallelism = options.Jobs, CancellationToken = cancellationToken },
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(options.Jobs, remote?.Transfers ?? 0), CancellationToken = cancellationToken },
             async (verdict, token) =>
             {
                 if (restoreOnly)
@@ -39,7 +42,7 @@ internal sealed class StageRunner(Workspace workspace, Staleness staleness, Outp
                     return;
                 }
 
-                var (outcome, detail) = await BringUpToDateAsync(plan, records, verdict, allowRestore: !force, token);
+                var (outcome, detail) = await BringUpToDateAsync(plan, records, verdict, allowRestore: !force, runSlots, token);
                 switch (outcome)
                 {
                     case ItemOutcome.Ran: Interlocked.Increment(ref ran); break;
@@ -75,6 +78,7 @@ internal sealed class StageRunner(Workspace workspace, Staleness staleness, Outp
         StageRecords records,
         ItemVerdict verdict,
         bool allowRestore,
+        SemaphoreSlim runSlots,
         CancellationToken cancellationToken)
     {
         var item = verdict.Item;
@@ -90,6 +94,7 @@ internal sealed class StageRunner(Workspace workspace, Staleness staleness, Outp
             return (ItemOutcome.Restored, null);
         }
 
+        await runSlots.WaitAsync(cancellationToken);
         var folder = staging.NewFolder();
         try
         {
@@ -124,6 +129,7 @@ internal sealed class StageRunner(Workspace workspace, Staleness staleness, Outp
         finally
         {
             OutputStaging.Delete(folder);
+            runSlots.Release();
         }
     }
 

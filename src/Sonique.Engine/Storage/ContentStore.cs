@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.IO.Hashing;
 using Sonique.Engine.Hashing;
 using Sonique.Files;
 
@@ -18,7 +21,14 @@ public enum RestoreResult
 /// </summary>
 public sealed class ContentStore(string root, CacheLinkType linkType = CacheLinkType.Copy)
 {
+    private const int StreamBufferSize = 1 << 20;
+
     private readonly Lock _choosing = new();
+
+    /// <summary>Blobs this process streamed in, hashed every byte of and flushed to disk, with their size, write time and
+    /// inode as they entered the store: the first hard link of one needs no second read to verify it (any later one is
+    /// verified as usual).</summary>
+    private readonly ConcurrentDictionary<ContentHash, (long Size, long ModifiedNs, ulong Inode)> _streamedIn = new();
     private CacheLinkType? _chosen;
 
     public string Root { get; } = Path.GetFullPath(root);
@@ -61,6 +71,55 @@ public sealed class ContentStore(string root, CacheLinkType linkType = CacheLink
         {
             AtomicFile.TryDelete(temporary);
             throw;
+        }
+    }
+
+    /// <summary>Streams <paramref name="source"/> into the store as the blob <paramref name="hash"/> in one pass: every byte
+    /// is hashed on its way to a temporary file, which is flushed to disk and renamed into place only when the bytes are
+    /// the blob, so a record written after this returns never names a blob that a crash could lose or tear. Returns the
+    /// hash the bytes had and their length; anything but <paramref name="hash"/> is not stored.</summary>
+    public async Task<(ContentHash Actual, long Length)> AddStreamAsync(ContentHash hash, Stream source, CancellationToken cancellationToken)
+    {
+        var target = PathOf(hash);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var temporary = AtomicFile.TemporaryPathBeside(target);
+        var buffer = ArrayPool<byte>.Shared.Rent(StreamBufferSize);
+        try
+        {
+            var hasher = new XxHash128();
+            long length = 0;
+            await using (var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
+            {
+                // A socket gives a few kilobytes per read; whole buffers make a few hundred writes of a gigabyte, not tens of thousands.
+                int read;
+                while ((read = await source.ReadAtLeastAsync(buffer.AsMemory(0, StreamBufferSize), StreamBufferSize, throwOnEndOfStream: false, cancellationToken)) > 0)
+                {
+                    hasher.Append(buffer.AsSpan(0, read));
+                    await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                    length += read;
+                }
+
+                var actual = new ContentHash(hasher.GetCurrentHashAsUInt128());
+                if (actual != hash)
+                {
+                    return (actual, length);
+                }
+
+                output.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, target, overwrite: true);
+            if (FileStamp.Read(target) is { } stamp)
+            {
+                _streamedIn[hash] = (stamp.Size, stamp.ModifiedNs, stamp.Inode);
+            }
+
+            return (hash, length);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            AtomicFile.TryDelete(temporary);
         }
     }
 
@@ -128,6 +187,11 @@ public sealed class ContentStore(string root, CacheLinkType linkType = CacheLink
         ContentHash restored;
         try
         {
+            if (TryLinkStreamedIn(hash, source, destination))
+            {
+                return RestoreResult.Restored;
+            }
+
             (restored, _) = await PlaceAsync(source, destination, Path.GetDirectoryName(Path.GetFullPath(destination))!, cancellationToken);
         }
         catch (FileNotFoundException)
@@ -153,6 +217,23 @@ public sealed class ContentStore(string root, CacheLinkType linkType = CacheLink
         {
             return _chosen ??= linkType == CacheLinkType.Auto ? FileLinks.Choose(linkType, folder, Root) : linkType;
         }
+    }
+
+    /// <summary>Hard-links a blob this process just streamed in and verified (<see cref="AddStreamAsync"/>), once, when it
+    /// is still the file it wrote: the link is the same bytes, already hashed and on disk, so neither is done again.</summary>
+    private bool TryLinkStreamedIn(ContentHash hash, string source, string destination)
+    {
+        if (!_streamedIn.TryRemove(hash, out var written)
+            || FileStamp.Read(source) is not { } stamp
+            || (stamp.Size, stamp.ModifiedNs, stamp.Inode) != written
+            || LinkTypeFor(Path.GetDirectoryName(Path.GetFullPath(destination))!) != CacheLinkType.Hardlink
+            || !FileLinks.TryHardLink(source, destination))
+        {
+            return false;
+        }
+
+        FileLinks.MakeReadOnly(destination);
+        return true;
     }
 
     /// <summary>Puts <paramref name="source"/>'s bytes at the new file <paramref name="destination"/>, linked where it can

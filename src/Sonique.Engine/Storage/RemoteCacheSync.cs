@@ -1,10 +1,7 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.IO.Hashing;
 using System.Text.Json;
 using Sonique.Engine.Hashing;
-using Sonique.Files;
 
 namespace Sonique.Engine;
 
@@ -17,12 +14,12 @@ namespace Sonique.Engine;
 internal sealed class RemoteCacheSync(IRemoteCache remote, ContentStore store, bool push, int transfers, IPipelineObserver? observer) : IDisposable
 {
     private const int Attempts = 4;
-    private const int BufferSize = 1 << 20;
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(200);
 
     /// <summary>Blobs the remote served with the wrong bytes: pushed again even though the remote says it has them.</summary>
     private readonly ConcurrentDictionary<ContentHash, byte> _rejected = new();
     private readonly ConcurrentDictionary<ContentHash, Lazy<Task<bool>>> _pushed = new();
+    /// <summary>One per transfer in flight, pushes and pulls together.</summary>
     private readonly SemaphoreSlim _slots = new(Math.Max(1, transfers));
     private readonly List<Task> _pending = [];
     private TransferTally _pushes = new(TransferDirection.Push);
@@ -32,6 +29,9 @@ internal sealed class RemoteCacheSync(IRemoteCache remote, ContentStore store, b
     public string Name => remote.Name;
 
     public bool Pushes => push;
+
+    /// <summary>How many blobs move to or from the remote at once (<c>cache.transfers</c>), whatever the stage's jobs.</summary>
+    public int Transfers { get; } = Math.Max(1, transfers);
 
     /// <summary>Why the remote was given up in this run, or null while it works.</summary>
     public string? Failure => Volatile.Read(ref _failure);
@@ -85,7 +85,7 @@ internal sealed class RemoteCacheSync(IRemoteCache remote, ContentStore store, b
         var pulled = 0;
         await Parallel.ForEachAsync(
             hashes.Distinct().Where(h => !store.Contains(h)),
-            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, transfers), CancellationToken = cancellationToken },
+            new ParallelOptions { MaxDegreeOfParallelism = Transfers, CancellationToken = cancellationToken },
             async (hash, token) =>
             {
                 if (await TryPullBlobAsync(stage, hash, token))
@@ -217,61 +217,31 @@ internal sealed class RemoteCacheSync(IRemoteCache remote, ContentStore store, b
         }
     }
 
-    /// <summary>Streams the blob into the store through a temporary file that is renamed into place only when every
-    /// byte hashed to the blob's name.</summary>
+    /// <summary>Streams the blob into the store (<see cref="ContentStore.AddStreamAsync"/>: hashed on the way, flushed,
+    /// renamed into place only when every byte hashed to the blob's name), one of at most <c>transfers</c> at once.</summary>
     private async Task<bool> PullVerifiedAsync(ContentHash hash, CancellationToken cancellationToken)
     {
-        await using var source = await remote.TryOpenBlobAsync(hash, cancellationToken);
-        if (source is null)
-        {
-            return false;
-        }
-
-        var target = store.PathOf(hash);
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        await _slots.WaitAsync(cancellationToken);
         var tally = _pulls;
         tally.Start(0);
         long copied = 0;
-        // Renamed into place once verified, but not flushed to disk: the store verifies a blob whenever it restores it, so
-        // one torn by a crash is caught there and pulled again.
-        var temporary = AtomicFile.TemporaryPathBeside(target);
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
-            var hasher = new XxHash128();
-            await using (var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
+            await using var source = await remote.TryOpenBlobAsync(hash, cancellationToken);
+            if (source is null)
             {
-                // A socket gives a few kilobytes per read; whole buffers make a few hundred writes of a gigabyte, not tens of thousands.
-                int read;
-                while ((read = await source.ReadAtLeastAsync(buffer.AsMemory(0, BufferSize), BufferSize, throwOnEndOfStream: false, cancellationToken)) > 0)
-                {
-                    hasher.Append(buffer.AsSpan(0, read));
-                    await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-                    copied += read;
-                }
+                return false;
             }
 
-            var actual = new ContentHash(hasher.GetCurrentHashAsUInt128());
-            if (actual != hash)
-            {
-                throw new ForeignBlobException(actual);
-            }
-
-            File.Move(temporary, target, overwrite: true);
-        }
-        catch
-        {
-            AtomicFile.TryDelete(temporary);
-            throw;
+            (var actual, copied) = await store.AddStreamAsync(hash, source, cancellationToken);
+            return actual == hash ? true : throw new ForeignBlobException(actual);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            _slots.Release();
             tally.Finish(copied, counted: copied);
             observer?.Transferring(tally.Snapshot());
         }
-
-        return true;
     }
 
     /// <summary>Runs one exchange with the remote: retried with a growing delay while it fails in a way that may heal,
