@@ -4,6 +4,7 @@ using Sonique.Analysis.Audio.Features;
 using Sonique.Analysis.Audio.Onnx;
 using Sonique.Media;
 using Sonique.Tests.Shared;
+using Sonique.Tests.Shared.Onnx;
 
 namespace Sonique.Analysis.Tests.Onnx;
 
