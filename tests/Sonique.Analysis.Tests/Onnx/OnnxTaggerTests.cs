@@ -269,18 +269,23 @@ public sealed class OnnxTaggerTests : IDisposable
     }
 
     [Fact]
-    public async Task A_model_with_several_outputs_must_be_told_which_one_scores()
+    public async Task A_model_with_several_outputs_is_read_at_the_one_as_wide_as_the_labels_or_told_which()
     {
+        // As Discogs-EffNet gives 400 style activations beside a 1280-wide embedding.
         var model = BandGroupModel.FramesByMels() with { PooledOutput = true };
+        var fourLabels = Labels("four.txt", [.. ToneLabels, "silence"]);
+        using var untold = await TaggerAsync(o => o with { TopK = 1 }, model);
         using var told = await TaggerAsync(o => o with { OutputName = "activations", TopK = 1 }, model);
 
-        var untold = await Assert.ThrowsAsync<OnnxTaggerLoadException>(() => TaggerAsync(model: model));
+        var ambiguous = await Assert.ThrowsAsync<OnnxTaggerLoadException>(() => TaggerAsync(o => o with { LabelsPath = fourLabels }, model));
         var wrong = await Assert.ThrowsAsync<OnnxTaggerLoadException>(() => TaggerAsync(o => o with { OutputName = "embeddings" }, model));
-        var tags = await told.TagAsync(Tone(300), TestContext.Current.CancellationToken);
+        var tags = await untold.TagAsync(Tone(300), TestContext.Current.CancellationToken);
+        var toldTags = await told.TagAsync(Tone(300), TestContext.Current.CancellationToken);
 
         Assert.Equal(["Low Tone"], tags.Tags);
-        Assert.Contains("2 outputs ('activations', 'pooled')", untold.Message, StringComparison.Ordinal);
-        Assert.Contains("OutputName", untold.Message, StringComparison.Ordinal);
+        Assert.Equal(["Low Tone"], toldTags.Tags);
+        Assert.Contains("2 outputs ('activations', 'pooled'), not exactly one of them scoring as many classes as the labels name", ambiguous.Message, StringComparison.Ordinal);
+        Assert.Contains("OutputName", ambiguous.Message, StringComparison.Ordinal);
         Assert.Contains("no output 'embeddings'", wrong.Message, StringComparison.Ordinal);
     }
 

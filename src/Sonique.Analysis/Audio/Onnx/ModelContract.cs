@@ -35,7 +35,9 @@ internal sealed class ModelContract
     {
         var model = options.ModelPath;
         var input = Pick(signature.Inputs, options.InputName, "input", nameof(options.InputName), model);
-        var output = Pick(signature.Outputs, options.OutputName, "output", nameof(options.OutputName), model);
+        var output = options.OutputName is null && signature.Outputs.Count > 1 && signature.Outputs.Count(o => Width(o) == labels.Count) == 1
+            ? signature.Outputs.Single(o => Width(o) == labels.Count)
+            : Pick(signature.Outputs, options.OutputName, "output", nameof(options.OutputName), model);
         var (inputName, outputName) = (input.Name, output.Name);
         var frames = options.FrontEnd.PatchFrames;
         var mels = options.FrontEnd.MelBands;
@@ -56,13 +58,13 @@ internal sealed class ModelContract
                 "patch frames and mel bands to what the model was trained on.");
         }
 
-        if (!output.IsFloatTensor || output.Dims is not { Length: >= 2 } outputDims)
+        if (!output.IsFloatTensor || output.Dims is not { Length: >= 2 })
         {
             throw new OnnxTaggerLoadException(
                 $"The model '{model}' gives {Describe(output)} as output '{outputName}'; the tagger needs a Float tensor [batch, classes].");
         }
 
-        var width = outputDims[1..].Aggregate(1L, (product, d) => d.IsFixed && product > 0 ? product * d.Value : -1);
+        var width = Width(output);
         if (width > 0 && width != labels.Count)
         {
             throw WidthMismatch(model, outputName, width, labels);
@@ -111,6 +113,12 @@ internal sealed class ModelContract
         _ => throw new ArgumentOutOfRangeException(nameof(layout), layout, "unknown layout"),
     };
 
+    /// <summary>The classes an output scores: its fixed size past the batch axis, or -1 when that is open.</summary>
+    private static long Width(OnnxValueInfo output) =>
+        output.IsFloatTensor && output.Dims is { Length: >= 2 } dims
+            ? dims[1..].Aggregate(1L, (product, d) => d.IsFixed && product > 0 ? product * d.Value : -1)
+            : -1;
+
     private static OnnxValueInfo Pick(IReadOnlyList<OnnxValueInfo> values, string? wanted, string kind, string setting, string model)
     {
         var names = string.Join(", ", values.Select(v => $"'{v.Name}'"));
@@ -122,7 +130,9 @@ internal sealed class ModelContract
 
         return values.Count == 1
             ? values[0]
-            : throw new OnnxTaggerLoadException($"The model '{model}' has {values.Count} {kind}s ({names}); set {setting} to the one the tagger should use.");
+            : throw new OnnxTaggerLoadException(
+                $"The model '{model}' has {values.Count} {kind}s ({names}){(kind == "output" ? ", not exactly one of them scoring as many classes as the labels name" : "")}; " +
+                $"set {setting} to the one the tagger should use.");
     }
 
     private static string Describe(OnnxValueInfo value)
