@@ -90,7 +90,8 @@ internal static class AnalysisBenchmark
         bar is null ? "" : YesNo(mediaSeconds / wallSeconds >= bar),
     ];
 
-    private static async Task<double> TimeEachAsync(IReadOnlyList<string> paths, Func<string, Task> work)
+    /// <summary>Wall seconds to do <paramref name="work"/> on each path in turn.</summary>
+    internal static async Task<double> TimeEachAsync(IReadOnlyList<string> paths, Func<string, Task> work)
     {
         var clock = Stopwatch.StartNew();
         foreach (var path in paths)

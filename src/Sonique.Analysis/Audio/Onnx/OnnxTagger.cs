@@ -23,9 +23,9 @@ public sealed class OnnxTagger : IAudioTagger, IDisposable
     private readonly ModelContract _contract;
     private volatile bool _disposed;
 
-    /// <summary>Checks <paramref name="model"/> (the bytes of <see cref="OnnxTaggerOptions.ModelPath"/>) against
-    /// the front end and <paramref name="labels"/>, then loads it; throws <see cref="OnnxTaggerLoadException"/>
-    /// naming what does not fit before ONNX Runtime sees a model that does not.</summary>
+    /// <summary>Checks the signature <paramref name="model"/> (the bytes of <see cref="OnnxTaggerOptions.ModelPath"/>)
+    /// declares against the front end and <paramref name="labels"/>, then loads the model; throws
+    /// <see cref="OnnxTaggerLoadException"/> naming what does not fit before ONNX Runtime sees a model that does not.</summary>
     private OnnxTagger(OnnxTaggerOptions options, TagLabels labels, byte[] model, AudioReader reader)
     {
         _options = options;
@@ -41,7 +41,7 @@ public sealed class OnnxTagger : IAudioTagger, IDisposable
                 _sessionOptions.IntraOpNumThreads = threads;
             }
 
-            _session = Load(model, options.ModelPath, _sessionOptions);
+            _session = Load(options.ModelPath, _sessionOptions);
         }
         catch
         {
@@ -137,11 +137,13 @@ public sealed class OnnxTagger : IAudioTagger, IDisposable
         }
     }
 
-    private static InferenceSession Load(byte[] model, string path, SessionOptions sessionOptions)
+    /// <summary>From the path, not the bytes already checked: a model whose weights lie in files beside it
+    /// (ONNX's external data) is found relative to it.</summary>
+    private static InferenceSession Load(string path, SessionOptions sessionOptions)
     {
         try
         {
-            return new InferenceSession(model, sessionOptions);
+            return new InferenceSession(path, sessionOptions);
         }
         catch (OnnxRuntimeException e)
         {
