@@ -269,6 +269,19 @@ public sealed class OnnxTaggerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_model_file_cut_short_is_refused_naming_the_file_and_where_it_ends()
+    {
+        var whole = BandGroupModel.Musicnn().ToBytes();
+        var cut = Path.Combine(_dir, "cut.onnx");
+        await File.WriteAllBytesAsync(cut, whole[..(whole.Length * 2 / 3)], TestContext.Current.CancellationToken);
+
+        var e = await Assert.ThrowsAsync<OnnxTaggerLoadException>(() => TaggerAsync(o => o with { ModelPath = cut }));
+
+        Assert.Contains($"'{cut}' cannot be loaded as an ONNX model: field 7 runs", e.Message, StringComparison.Ordinal);
+        Assert.Contains("past the end of its message", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_model_with_several_outputs_is_read_at_the_one_as_wide_as_the_labels_or_told_which()
     {
         // As Discogs-EffNet gives 400 style activations beside a 1280-wide embedding.
