@@ -76,7 +76,8 @@ internal static class AnalysisBenchmark
         return "## Analysis: TagAudio and DescribeVideo (features backends)\n\n"
             + Invariant($"One clip at a time; seconds of media per second of wall time. TagAudio against aubio: {aubio / tagging:F1}x faster. ")
             + Invariant($"DescribeVideo against a plain ffmpeg decode of the same videos: {decoding / describing:F2}x.\n\n")
-            + Table(["work", "media s", "wall s", "x real time", "bar", "met"], rows) + "\n";
+            + Table(["work", "media s", "wall s", "x real time", "bar", "met"], rows) + "\n"
+            + await OnnxTaggerBenchmark.RunAsync(scratch, wavs, ClipSeconds, cancellationToken);
     }
 
     private static IReadOnlyList<string> Row(string work, double mediaSeconds, double wallSeconds, double? bar) =>
@@ -89,7 +90,8 @@ internal static class AnalysisBenchmark
         bar is null ? "" : YesNo(mediaSeconds / wallSeconds >= bar),
     ];
 
-    private static async Task<double> TimeEachAsync(IReadOnlyList<string> paths, Func<string, Task> work)
+    /// <summary>Wall seconds to do <paramref name="work"/> on each path in turn.</summary>
+    internal static async Task<double> TimeEachAsync(IReadOnlyList<string> paths, Func<string, Task> work)
     {
         var clock = Stopwatch.StartNew();
         foreach (var path in paths)

@@ -121,6 +121,7 @@ public sealed class TagAudioConfig
         ChunkSeconds = ChunkSeconds,
         Layout = Onnx.Layout,
         Activation = Onnx.Activation,
+        OutputName = Onnx.Output,
         FrontEnd = new MelFrontEndOptions
         {
             SampleRate = Onnx.SampleRate,
@@ -145,11 +146,11 @@ public sealed class TagAudioConfig
 
 public sealed class OnnxConfig
 {
-    [Setting("`onnx`: the music-tagging model (for example an Essentia model); enters the stage's parameters by content hash", Example = "models/msd-musicnn-1.onnx")]
+    [Setting("`onnx`: the music-tagging model (for example an Essentia model); enters the stage's parameters by content hash", Example = "models/discogs-effnet-bsdynamic-1.onnx")]
     [ContentHashed]
     public string? Model { get; set; }
 
-    [Setting("`onnx`: its labels (the Essentia metadata JSON's `classes`, a JSON array, or one label per line); enters the stage's parameters by content hash", Example = "models/msd-musicnn-1.json")]
+    [Setting("`onnx`: its labels (the Essentia metadata JSON's `classes`, a JSON array, or one label per line); enters the stage's parameters by content hash", Example = "models/discogs-effnet-bsdynamic-1.json")]
     [ContentHashed]
     public string? Labels { get; set; }
 
@@ -164,6 +165,9 @@ public sealed class OnnxConfig
 
     [Setting("on the outputs, for models that give logits")]
     public OutputActivation Activation { get; set; } = OutputActivation.None;
+
+    [Setting("the model output that scores the labels, for a model with several whose widths do not tell (by default the one as wide as the labels)", Unset = "by width", Example = "activations")]
+    public string? Output { get; set; }
 
     [Setting("the mel front end's sample rate (Essentia's musicnn defaults throughout)", Min = 8000, Max = 192_000)]
     public int SampleRate { get; set; } = 16000;

@@ -26,6 +26,29 @@ public sealed class AudioReader(Ffmpeg ffmpeg)
         return audio;
     }
 
+    /// <summary>
+    /// The clip read once for two consumers: <paramref name="analysisRate"/> audio exactly as
+    /// <see cref="ReadAsync"/> gives it (so tempo and key do not change), and <paramref name="modelRate"/> audio
+    /// for a model's front end, resampled in process, band-limited, from the best audio read: a WAV's own
+    /// samples, or else the one ffmpeg decode.
+    /// </summary>
+    public async Task<(MonoAudio Analysis, MonoAudio Model)> ReadForModelAsync(string path, int analysisRate, int modelRate, CancellationToken cancellationToken)
+    {
+        if (await WavPcm.LooksLikeWavAsync(path, cancellationToken))
+        {
+            var file = await File.ReadAllBytesAsync(path, cancellationToken);
+            if (WavPcm.TryRead(file, sampleRate: null) is { Samples.Length: > 0 } native)
+            {
+                var analysis = WavPcm.TryRead(file, analysisRate) ?? native.ResampledTo(analysisRate);
+                return (analysis, native.ResampledTo(modelRate));
+            }
+        }
+
+        // One decode at the higher rate: the lower one loses nothing it could hold.
+        var decoded = await ReadAsync(path, Math.Max(analysisRate, modelRate), cancellationToken);
+        return (decoded.ResampledTo(analysisRate), decoded.ResampledTo(modelRate));
+    }
+
     private async Task<MonoAudio> DecodeAsync(string path, int sampleRate, CancellationToken cancellationToken)
     {
         using var output = new MemoryStream();

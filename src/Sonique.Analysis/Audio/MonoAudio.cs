@@ -24,6 +24,11 @@ public sealed class MonoAudio
         return new MonoAudio(Samples.AsSpan(start, length).ToArray(), SampleRate);
     }
 
+    /// <summary>The audio at <paramref name="sampleRate"/>, band-limited to below both rates' Nyquist frequencies
+    /// (see <see cref="SincResampler"/>); itself when the rate is already that.</summary>
+    public MonoAudio ResampledTo(int sampleRate) =>
+        sampleRate == SampleRate ? this : new MonoAudio(new SincResampler(SampleRate, sampleRate).Resample(Samples), sampleRate);
+
     /// <summary>Consecutive chunks of <paramref name="seconds"/> (the original's 10 s); a last chunk shorter than
     /// half a chunk joins the one before, so no chunk is too short to hold a few beats.</summary>
     public IReadOnlyList<MonoAudio> Chunks(double seconds)

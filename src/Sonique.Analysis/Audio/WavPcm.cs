@@ -15,9 +15,9 @@ internal static class WavPcm
         return read == header.Length && header.AsSpan(0, 4).SequenceEqual("RIFF"u8) && header.AsSpan(8, 4).SequenceEqual("WAVE"u8);
     }
 
-    /// <summary>Mono samples at <paramref name="sampleRate"/>, or null when the file is anything else (which
-    /// ffmpeg then decodes, or names as broken).</summary>
-    public static MonoAudio? TryRead(ReadOnlySpan<byte> file, int sampleRate)
+    /// <summary>Mono samples at <paramref name="sampleRate"/> (null: the file's own rate), or null when the file
+    /// is anything else (which ffmpeg then decodes, or names as broken).</summary>
+    public static MonoAudio? TryRead(ReadOnlySpan<byte> file, int? sampleRate)
     {
         if (file.Length < 12 || !file[..4].SequenceEqual("RIFF"u8) || !file[8..12].SequenceEqual("WAVE"u8))
         {
@@ -46,7 +46,8 @@ internal static class WavPcm
             {
                 // A streamed WAV may say 0 or 0xFFFFFFFF here: the data then runs to the end of the file.
                 var length = size == 0 || size > file.Length - body ? file.Length - body : (int)size;
-                return rate % sampleRate == 0 ? Mix(file.Slice(body, length), channels.Value, rate.Value / sampleRate, sampleRate) : null;
+                var target = sampleRate ?? rate.Value;
+                return rate % target == 0 ? Mix(file.Slice(body, length), channels.Value, rate.Value / target, target) : null;
             }
 
             at = body + (int)Math.Min(size + (size & 1), int.MaxValue - body);

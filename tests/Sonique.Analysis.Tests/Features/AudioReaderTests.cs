@@ -29,6 +29,29 @@ public sealed class AudioReaderTests
         Assert.All(Enumerable.Range(0, halved.Samples.Length), i => Assert.Equal((direct.Samples[2 * i] + direct.Samples[(2 * i) + 1]) / 2, halved.Samples[i], 1e-6f));
     }
 
+    [Trait("Tier", "Tool")] // ffmpeg writes the WAV and decodes the FLAC
+    [Fact]
+    public async Task Reading_for_a_model_gives_the_analysis_rate_exactly_as_a_plain_read_and_the_model_rate_resampled()
+    {
+        using var folder = new TempFolder();
+        var wav = folder.PathOf("tone.wav");
+        var flac = folder.PathOf("tone.flac");
+        await ExternalTool.RunAsync("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "sine=f=440:d=2:sample_rate=44100", "-ac", "2", "-c:a", "pcm_s16le", wav], TestContext.Current.CancellationToken);
+        await ExternalTool.RunAsync("ffmpeg", ["-v", "error", "-i", wav, flac], TestContext.Current.CancellationToken);
+        var reader = new AudioReader(new Ffmpeg());
+
+        foreach (var clip in new[] { wav, flac })
+        {
+            var (analysis, model) = await reader.ReadForModelAsync(clip, 22050, 16000, TestContext.Current.CancellationToken);
+
+            // The tempo reads what it read before, to the bit; the model gets its rate from the best audio read.
+            Assert.Equal((await reader.ReadAsync(clip, 22050, TestContext.Current.CancellationToken)).Samples, analysis.Samples);
+            var best = clip == wav ? await reader.ReadAsync(clip, 44100, TestContext.Current.CancellationToken) : analysis;
+            Assert.Equal(16000, model.SampleRate);
+            Assert.Equal(best.ResampledTo(16000).Samples, model.Samples);
+        }
+    }
+
     [Fact]
     public void Chunks_are_ten_seconds_and_a_short_tail_joins_the_last()
     {

@@ -26,6 +26,35 @@ public sealed class MelFrontEndTests
         Assert.InRange(loudest, nearest - 1, nearest + 1);
     }
 
+    /// <summary>The level a tone must reach, from the sine's spectrum on paper: a Hann-windowed sine of amplitude
+    /// A on FFT bin k0 has power (A N / 4)^2 at k0 and a quarter of that at k0 +- 1, and nothing elsewhere; the
+    /// band adds those bins by its triangle's weights, scaled to unit area, and log10(1 + 10000 x) compresses.</summary>
+    [Theory]
+    [InlineData(8)]
+    [InlineData(40)]
+    [InlineData(70)]
+    [InlineData(93)]
+    public void A_tone_on_a_bands_centre_lands_in_that_band_at_the_level_its_spectrum_predicts(int band)
+    {
+        const int n = 512;
+        const double amplitude = 0.5;
+        var corners = Corners(MelScale.Slaney, 96, 0, Rate / 2.0);
+        var bin = (int)Math.Round(corners[band + 1] * n / Rate);
+        var hertz = (double)bin * Rate / n;
+        var frontEnd = new MelFrontEnd(new MelFrontEndOptions());
+
+        var frames = frontEnd.Bands(Sine(hertz, 1));
+
+        var (left, centre, right) = (corners[band], corners[band + 1], corners[band + 2]);
+        double Weight(int k) => Math.Max(0, Math.Min(((double)k * Rate / n - left) / (centre - left), (right - ((double)k * Rate / n)) / (right - centre)));
+        var peak = Math.Pow(amplitude * n / 4, 2);
+        var energy = 2 / (right - left) * ((Weight(bin) * peak) + ((Weight(bin - 1) + Weight(bin + 1)) * peak / 4));
+        var expected = Math.Log10(1 + (10000 * energy));
+        var middle = frames[frames.Length / 2];
+        Assert.Equal(expected, middle[band], 0.01);
+        Assert.Equal(band, Enumerable.Range(0, 96).MaxBy(b => middle[b]));
+    }
+
     /// <summary>The front end's numbers, against the same steps written out plainly: a symmetric Hann window, a
     /// direct DFT, triangles linear in hertz between mel-spaced corners, then the compression.</summary>
     [Theory]

@@ -4,13 +4,15 @@ using Sonique.Analysis.Audio.Features;
 using Sonique.Analysis.Audio.Onnx;
 using Sonique.Media;
 using Sonique.Tests.Shared;
+using Sonique.Tests.Shared.Onnx;
 
 namespace Sonique.Analysis.Tests.Onnx;
 
 /// <summary>
 /// The ONNX backend on the real ONNX Runtime, with models the tests write (<see cref="BandGroupModel"/>): with
 /// 96 Slaney bands up to 8 kHz, bands 0-31 lie below about 1 kHz, 32-63 below about 2.9 kHz and 64-95 above,
-/// so a 300 Hz tone is the "low tone" class, 2 kHz the "mid tone" and 5 kHz the "high tone".
+/// so a 300 Hz tone is the "low tone" class, 2 kHz the "mid tone" and 5 kHz the "high tone". The labels are in
+/// Essentia's metadata JSON, as Essentia publishes them beside its models.
 /// </summary>
 [Trait("Tier", "Tool")] // ffmpeg resamples the tones to the model's rate
 public sealed class OnnxTaggerTests : IDisposable
@@ -134,6 +136,103 @@ public sealed class OnnxTaggerTests : IDisposable
         Assert.Contains("BatchFramesMels", layout.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(MelLayout.BatchFramesMels, false)]
+    [InlineData(MelLayout.BatchFramesMels, true)]
+    [InlineData(MelLayout.BatchMelsFrames, false)]
+    [InlineData(MelLayout.BatchChannelFramesMels, true)]
+    [InlineData(MelLayout.BatchChannelMelsFrames, false)]
+    public async Task The_model_is_fed_each_patch_in_the_layout_its_contract_names(MelLayout layout, bool fixedBatch)
+    {
+        // Small patches (20 frames of 8 bands) keep the echoed output to 160 values; two patches make a batch.
+        var frontEnd = new MelFrontEndOptions { MelBands = 8, PatchFrames = 20, PatchHop = 7 };
+        var model = PatchEchoModel.Write(Path.Combine(_dir, "echo.onnx"), layout, frames: 20, mels: 8, fixedBatch);
+        var labels = Labels("echo.txt", [.. Enumerable.Range(0, 160).Select(i => $"frame {i / 8} band {i % 8}")]);
+        var options = new OnnxTaggerOptions { ModelPath = model, LabelsPath = labels, FrontEnd = frontEnd, Layout = layout };
+        using var tagger = await OnnxTagger.CreateAsync(options, _reader, TestContext.Current.CancellationToken);
+        var noise = new Random(3);
+        var audio = new MonoAudio([.. Enumerable.Range(0, frontEnd.PatchSamples + (7 * 256)).Select(_ => (float)noise.NextDouble() - 0.5f)], 16000);
+
+        var echoed = tagger.ActivationsByChunk(audio, TestContext.Current.CancellationToken).Single();
+
+        var patches = new MelFrontEnd(frontEnd).Patches(audio);
+        Assert.Equal(2, patches.Count);
+        for (var t = 0; t < 20; t++)
+        {
+            for (var m = 0; m < 8; m++)
+            {
+                Assert.Equal((patches[0][t][m] + patches[1][t][m]) / 2, echoed[(t * 8) + m], 1e-4f);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_model_that_does_not_fit_is_refused_before_onnx_runtime_loads_it()
+    {
+        // ONNX Runtime would refuse this graph for its operator; the tagger's own reading of the file refuses it
+        // first, for its input.
+        var model = new OnnxGraph("unloadable")
+            .Input("mel", "batch", 187, 64)
+            .Node("NotAnOnnxOperator", ["mel"], "activations")
+            .Output("activations", "batch", 3);
+        var path = Path.Combine(_dir, "unloadable.onnx");
+        await File.WriteAllBytesAsync(path, model.ToBytes(), TestContext.Current.CancellationToken);
+        var fitting = new OnnxGraph("unloadable")
+            .Input("mel", "batch", 187, 96)
+            .Node("NotAnOnnxOperator", ["mel"], "activations")
+            .Output("activations", "batch", 3);
+        var fittingPath = Path.Combine(_dir, "fitting.onnx");
+        await File.WriteAllBytesAsync(fittingPath, fitting.ToBytes(), TestContext.Current.CancellationToken);
+
+        var refused = await Assert.ThrowsAsync<OnnxTaggerLoadException>(() => TaggerAsync(o => o with { ModelPath = path }));
+        var failed = await Assert.ThrowsAsync<OnnxTaggerLoadException>(() => TaggerAsync(o => o with { ModelPath = fittingPath }));
+
+        Assert.Contains($"'{path}' takes a Float tensor [batch, 187, 64] as input 'mel'", refused.Message, StringComparison.Ordinal);
+        Assert.Contains($"'{fittingPath}' cannot be loaded as an ONNX model", failed.Message, StringComparison.Ordinal);
+        Assert.Contains("NotAnOnnxOperator", failed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_output_that_scores_more_classes_than_the_essentia_metadata_names_is_refused()
+    {
+        var model = BandGroupModel.Musicnn(classes: 4);
+
+        var e = await Assert.ThrowsAsync<OnnxTaggerLoadException>(() => TaggerAsync(model: model));
+
+        Assert.Contains("scores 4 classes (output 'activations')", e.Message, StringComparison.Ordinal);
+        Assert.Contains("tagger.json' names 3", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_wav_clip_is_read_once_and_resampled_in_process_without_ffmpeg()
+    {
+        // Download leaves 44.1 kHz WAVs: the tempo's 22.05 kHz and the model's 16 kHz both come from one read.
+        var noFfmpeg = new AudioReader(new Ffmpeg(ffmpegPath: Path.Combine(_dir, "no-ffmpeg-here")));
+        using var tagger = await TaggerAsync(o => o with { TopK = 1 }, reader: noFfmpeg);
+
+        var tags = await tagger.TagAsync(Tone(5000), TestContext.Current.CancellationToken);
+
+        Assert.Equal(["High Tone"], tags.Tags);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")] // a shell script stands in front of ffmpeg to count its runs
+    public async Task A_clip_ffmpeg_must_decode_is_decoded_once()
+    {
+        var flac = Path.Combine(_dir, "tone.flac");
+        await ExternalTool.RunAsync("ffmpeg", ["-v", "error", "-i", Tone(2000), flac], TestContext.Current.CancellationToken);
+        var log = Path.Combine(_dir, "ffmpeg-runs.log");
+        var counting = Path.Combine(_dir, "ffmpeg");
+        await File.WriteAllTextAsync(counting, $"#!/bin/sh\necho run >> '{log}'\nexec ffmpeg \"$@\"\n", TestContext.Current.CancellationToken);
+        File.SetUnixFileMode(counting, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        using var tagger = await TaggerAsync(o => o with { TopK = 1 }, reader: new AudioReader(new Ffmpeg(ffmpegPath: counting)));
+
+        var tags = await tagger.TagAsync(flac, TestContext.Current.CancellationToken);
+
+        Assert.Equal(["Mid Tone"], tags.Tags);
+        Assert.Single(await File.ReadAllLinesAsync(log, TestContext.Current.CancellationToken));
+    }
+
     [Fact]
     public async Task A_model_whose_output_width_differs_from_the_labels_is_refused_naming_both()
     {
@@ -170,18 +269,36 @@ public sealed class OnnxTaggerTests : IDisposable
     }
 
     [Fact]
-    public async Task A_model_with_several_outputs_must_be_told_which_one_scores()
+    public async Task A_model_file_cut_short_is_refused_naming_the_file_and_where_it_ends()
     {
+        var whole = BandGroupModel.Musicnn().ToBytes();
+        var cut = Path.Combine(_dir, "cut.onnx");
+        await File.WriteAllBytesAsync(cut, whole[..(whole.Length * 2 / 3)], TestContext.Current.CancellationToken);
+
+        var e = await Assert.ThrowsAsync<OnnxTaggerLoadException>(() => TaggerAsync(o => o with { ModelPath = cut }));
+
+        Assert.Contains($"'{cut}' cannot be loaded as an ONNX model: field 7 runs", e.Message, StringComparison.Ordinal);
+        Assert.Contains("past the end of its message", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_model_with_several_outputs_is_read_at_the_one_as_wide_as_the_labels_or_told_which()
+    {
+        // As Discogs-EffNet gives 400 style activations beside a 1280-wide embedding.
         var model = BandGroupModel.FramesByMels() with { PooledOutput = true };
+        var fourLabels = Labels("four.txt", [.. ToneLabels, "silence"]);
+        using var untold = await TaggerAsync(o => o with { TopK = 1 }, model);
         using var told = await TaggerAsync(o => o with { OutputName = "activations", TopK = 1 }, model);
 
-        var untold = await Assert.ThrowsAsync<OnnxTaggerLoadException>(() => TaggerAsync(model: model));
+        var ambiguous = await Assert.ThrowsAsync<OnnxTaggerLoadException>(() => TaggerAsync(o => o with { LabelsPath = fourLabels }, model));
         var wrong = await Assert.ThrowsAsync<OnnxTaggerLoadException>(() => TaggerAsync(o => o with { OutputName = "embeddings" }, model));
-        var tags = await told.TagAsync(Tone(300), TestContext.Current.CancellationToken);
+        var tags = await untold.TagAsync(Tone(300), TestContext.Current.CancellationToken);
+        var toldTags = await told.TagAsync(Tone(300), TestContext.Current.CancellationToken);
 
         Assert.Equal(["Low Tone"], tags.Tags);
-        Assert.Contains("2 outputs ('activations', 'pooled')", untold.Message, StringComparison.Ordinal);
-        Assert.Contains("OutputName", untold.Message, StringComparison.Ordinal);
+        Assert.Equal(["Low Tone"], toldTags.Tags);
+        Assert.Contains("2 outputs ('activations', 'pooled'), not exactly one of them scoring as many classes as the labels name", ambiguous.Message, StringComparison.Ordinal);
+        Assert.Contains("OutputName", ambiguous.Message, StringComparison.Ordinal);
         Assert.Contains("no output 'embeddings'", wrong.Message, StringComparison.Ordinal);
     }
 
@@ -288,14 +405,14 @@ public sealed class OnnxTaggerTests : IDisposable
         Assert.Throws<OperationCanceledException>(() => tagger.ActivationsByChunk(audio, cancelled.Token));
     }
 
-    private async Task<OnnxTagger> TaggerAsync(Func<OnnxTaggerOptions, OnnxTaggerOptions>? configure = null, BandGroupModel? model = null)
+    private async Task<OnnxTagger> TaggerAsync(Func<OnnxTaggerOptions, OnnxTaggerOptions>? configure = null, BandGroupModel? model = null, AudioReader? reader = null)
     {
         var options = new OnnxTaggerOptions
         {
             ModelPath = (model ?? BandGroupModel.FramesByMels()).WriteTo(_dir),
-            LabelsPath = Labels("labels.txt", ToneLabels),
+            LabelsPath = EssentiaMetadata.Write(Path.Combine(_dir, "tagger.json"), ToneLabels),
         };
-        return await OnnxTagger.CreateAsync(configure?.Invoke(options) ?? options, _reader, TestContext.Current.CancellationToken);
+        return await OnnxTagger.CreateAsync(configure?.Invoke(options) ?? options, reader ?? _reader, TestContext.Current.CancellationToken);
     }
 
     private string Labels(string name, string[] labels)

@@ -3,6 +3,7 @@ using Sonique.Build.Host;
 using Sonique.Build.Tasks;
 using Sonique.Media.Clips;
 using Sonique.Tests.Shared;
+using Sonique.Tests.Shared.Onnx;
 
 namespace Sonique.Build.Tests.Tasks;
 
@@ -11,6 +12,8 @@ namespace Sonique.Build.Tests.Tasks;
 public sealed class AnalysisStagesTests : IDisposable
 {
     private static readonly string[] Samples = ["sample-0001", "sample-0002", "sample-0003"];
+    private static readonly string[] ToneLabels = ["low tone", "mid tone", "high tone"];
+    private static readonly string[] ToneTags = ["Low Tone", "Mid Tone", "High Tone"];
 
     private readonly string _dir = TempFolder.Create("analysis-");
 
@@ -64,6 +67,49 @@ public sealed class AnalysisStagesTests : IDisposable
             Assert.Equal(4, tags.Tags.Split(", ").Length);
             Assert.EndsWith($", {tags.TempoBpm} BPM", tags.Tags, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task The_onnx_tagger_tags_every_clip_pair_builds_a_rerun_does_nothing_and_a_new_model_reruns_only_tagaudio_and_pair()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        BandGroupModel.Musicnn().WriteTo(_dir, "tagger.onnx");
+        EssentiaMetadata.Write(Output("tagger.json"), ToneLabels);
+        var profile = Profile() + "\n  backend: onnx\n  onnx: {model: tagger.onnx, labels: tagger.json, top_k: 2}\n";
+
+        Assert.Equal(0, await RunAsync("Pair", profile));
+
+        var tagTexts = new List<string>();
+        foreach (var sample in Samples)
+        {
+            var tags = await AnalysisJson.ReadAsync<TagsFile>(Output(TagAudioTask.Tags.Of(ClipId.Parse(sample))), ct);
+            Assert.Equal("onnx", tags.Backend);
+            Assert.Equal("tagger.onnx", tags.Details["model"]);
+            Assert.Equal(2, tags.TagList.Count);
+            Assert.All(tags.TagList, t => Assert.Contains(t, ToneTags));
+            Assert.Equal($"{tags.TagList[0]}, {tags.TagList[1]}, {tags.TempoBpm} BPM", tags.Tags);
+            tagTexts.Add(tags.Tags);
+        }
+
+        var dataset = await File.ReadAllTextAsync(Output(PairTask.Dataset.Path), ct);
+        Assert.All(tagTexts, text => Assert.Contains(text, dataset, StringComparison.Ordinal));
+        var before = Artifacts();
+
+        Assert.Equal(0, await RunAsync("Pair", profile));
+
+        Assert.Equal(before, Artifacts());
+        Assert.All(await RunRecord.ReadStagesAsync(_dir, ct), s => Assert.True(s.Ran == 0 && s.Restored == 0, $"the rerun did {s.Name}'s work again: {s}"));
+
+        // A new model of the same shape: other weights, other activations.
+        (BandGroupModel.Musicnn() with { Bias = -2 }).WriteTo(_dir, "tagger.onnx");
+        Assert.Equal(0, await RunAsync("Pair", profile));
+
+        var stages = (await RunRecord.ReadStagesAsync(_dir, ct)).ToDictionary(s => s.Name);
+        Assert.Equal(3, stages["TagAudio"].Ran);
+        Assert.True(stages["Pair"].Ran > 0, $"Pair did not rerun: {stages["Pair"]}");
+        Assert.All(stages.Values.Where(s => s.Name is not ("TagAudio" or "Pair")), s => Assert.True(s.Ran == 0 && s.Restored == 0, $"{s.Name} reran: {s}"));
+        var after = Artifacts();
+        Assert.All(before.Where(f => !f.Key.StartsWith("artifacts/tags/", StringComparison.Ordinal) && !f.Key.StartsWith("artifacts/pairs/", StringComparison.Ordinal)), f => Assert.Equal(f.Value, after[f.Key]));
     }
 
     [Fact]
@@ -126,6 +172,11 @@ public sealed class AnalysisStagesTests : IDisposable
         Assert.DoesNotContain("\"TagAudio\"", lockText, StringComparison.Ordinal);
         Assert.DoesNotContain("\"DescribeVideo\"", lockText, StringComparison.Ordinal);
     }
+
+    private SortedDictionary<string, DateTime> Artifacts() => new(
+        Directory.EnumerateFiles(Output("artifacts"), "*", SearchOption.AllDirectories)
+            .ToDictionary(f => Path.GetRelativePath(_dir, f), File.GetLastWriteTimeUtc),
+        StringComparer.Ordinal);
 
     private static (long Length, DateTime Written) Stamp(string path) =>
         (new FileInfo(path).Length, File.GetLastWriteTimeUtc(path));

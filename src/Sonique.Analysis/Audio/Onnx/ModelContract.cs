@@ -1,12 +1,12 @@
-using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
+using System.Globalization;
 
 namespace Sonique.Analysis.Audio.Onnx;
 
 /// <summary>
 /// What the tagger and a loaded model agree on: which input takes the mel patches and in what layout, how
-/// many patches go in at once, and which output scores how many classes. Checked once when the model loads,
-/// against the front end and the labels, so a mismatch stops the stage before any clip is tagged.
+/// many patches go in at once, and which output scores how many classes. Checked once, on the model file's
+/// declared signature before ONNX Runtime loads it, against the front end and the labels, so a mismatch stops
+/// the stage before any clip is tagged.
 /// </summary>
 internal sealed class ModelContract
 {
@@ -31,20 +31,23 @@ internal sealed class ModelContract
     /// <summary>The batch size the model is fixed to, or null when it takes any.</summary>
     public int? FixedBatch { get; }
 
-    public static ModelContract Check(InferenceSession session, OnnxTaggerOptions options, TagLabels labels)
+    public static ModelContract Check(OnnxModelSignature signature, OnnxTaggerOptions options, TagLabels labels)
     {
         var model = options.ModelPath;
-        var (inputName, input) = Pick(session.InputMetadata, options.InputName, "input", nameof(options.InputName), model);
-        var (outputName, output) = Pick(session.OutputMetadata, options.OutputName, "output", nameof(options.OutputName), model);
+        var input = Pick(signature.Inputs, options.InputName, "input", nameof(options.InputName), model);
+        var output = options.OutputName is null && signature.Outputs.Count > 1 && signature.Outputs.Count(o => Width(o) == labels.Count) == 1
+            ? signature.Outputs.Single(o => Width(o) == labels.Count)
+            : Pick(signature.Outputs, options.OutputName, "output", nameof(options.OutputName), model);
+        var (inputName, outputName) = (input.Name, output.Name);
         var frames = options.FrontEnd.PatchFrames;
         var mels = options.FrontEnd.MelBands;
 
         var expected = Expected(options.Layout, frames, mels);
-        var dims = input.Dimensions;
-        var fits = input.IsTensor && input.ElementDataType == TensorElementType.Float && dims.Length == expected.Length;
+        var dims = input.Dims ?? [];
+        var fits = input.IsFloatTensor && dims.Length == expected.Length;
         for (var i = 1; fits && i < dims.Length; i++)
         {
-            fits = dims[i] <= 0 || dims[i] == expected[i];
+            fits = !dims[i].IsFixed || dims[i].Value == expected[i];
         }
 
         if (!fits)
@@ -55,19 +58,19 @@ internal sealed class ModelContract
                 "patch frames and mel bands to what the model was trained on.");
         }
 
-        if (!output.IsTensor || output.ElementDataType != TensorElementType.Float || output.Dimensions.Length < 2)
+        if (!output.IsFloatTensor || output.Dims is not { Length: >= 2 })
         {
             throw new OnnxTaggerLoadException(
                 $"The model '{model}' gives {Describe(output)} as output '{outputName}'; the tagger needs a Float tensor [batch, classes].");
         }
 
-        var width = output.Dimensions[1..].Aggregate(1L, (product, d) => d <= 0 ? -1 : product * d);
+        var width = Width(output);
         if (width > 0 && width != labels.Count)
         {
             throw WidthMismatch(model, outputName, width, labels);
         }
 
-        return new ModelContract(inputName, outputName, dims[0] > 0 ? dims[0] : null, options.Layout, frames, mels);
+        return new ModelContract(inputName, outputName, dims[0].IsFixed ? (int)dims[0].Value : null, options.Layout, frames, mels);
     }
 
     public static OnnxTaggerLoadException WidthMismatch(string model, string outputName, long width, TagLabels labels) =>
@@ -110,40 +113,44 @@ internal sealed class ModelContract
         _ => throw new ArgumentOutOfRangeException(nameof(layout), layout, "unknown layout"),
     };
 
-    private static (string Name, NodeMetadata Node) Pick(
-        IReadOnlyDictionary<string, NodeMetadata> nodes, string? wanted, string kind, string setting, string model)
+    /// <summary>The classes an output scores: its fixed size past the batch axis, or -1 when that is open.</summary>
+    private static long Width(OnnxValueInfo output) =>
+        output.IsFloatTensor && output.Dims is { Length: >= 2 } dims
+            ? dims[1..].Aggregate(1L, (product, d) => d.IsFixed && product > 0 ? product * d.Value : -1)
+            : -1;
+
+    private static OnnxValueInfo Pick(IReadOnlyList<OnnxValueInfo> values, string? wanted, string kind, string setting, string model)
     {
+        var names = string.Join(", ", values.Select(v => $"'{v.Name}'"));
         if (wanted is not null)
         {
-            return nodes.TryGetValue(wanted, out var node)
-                ? (wanted, node)
-                : throw new OnnxTaggerLoadException(
-                    $"The model '{model}' has no {kind} '{wanted}'; its {kind}s are {string.Join(", ", nodes.Keys.Select(k => $"'{k}'"))}.");
+            return values.FirstOrDefault(v => v.Name == wanted)
+                ?? throw new OnnxTaggerLoadException($"The model '{model}' has no {kind} '{wanted}'; its {kind}s are {names}.");
         }
 
-        if (nodes.Count != 1)
-        {
-            throw new OnnxTaggerLoadException(
-                $"The model '{model}' has {nodes.Count} {kind}s ({string.Join(", ", nodes.Keys.Select(k => $"'{k}'"))}); set {setting} to the one the tagger should use.");
-        }
-
-        var only = nodes.Single();
-        return (only.Key, only.Value);
+        return values.Count == 1
+            ? values[0]
+            : throw new OnnxTaggerLoadException(
+                $"The model '{model}' has {values.Count} {kind}s ({names}){(kind == "output" ? ", not exactly one of them scoring as many classes as the labels name" : "")}; " +
+                $"set {setting} to the one the tagger should use.");
     }
 
-    private static string Describe(NodeMetadata node)
+    private static string Describe(OnnxValueInfo value)
     {
-        if (!node.IsTensor)
+        if (value.Kind != OnnxValueKind.Tensor)
         {
-            return $"a {node.OnnxValueType} (not a tensor)";
+            return "a value that is not a tensor";
         }
 
-        var dims = node.Dimensions.Select((d, i) =>
-            d > 0 ? d.ToString(System.Globalization.CultureInfo.InvariantCulture)
-            : string.IsNullOrEmpty(node.SymbolicDimensions[i]) ? "?" : node.SymbolicDimensions[i]);
-        return $"a {node.ElementDataType} tensor [{string.Join(", ", dims)}]";
+        if (value.Dims is null)
+        {
+            return $"a {value.ElementType} tensor of no declared shape";
+        }
+
+        var dims = value.Dims.Select(d => d.IsFixed ? d.Value.ToString(CultureInfo.InvariantCulture) : d.Param ?? "?");
+        return $"a {value.ElementType} tensor [{string.Join(", ", dims)}]";
     }
 
     private static string Shape(int[] expected) =>
-        $"[{string.Join(", ", expected.Select(d => d == 0 ? "batch" : d.ToString(System.Globalization.CultureInfo.InvariantCulture)))}]";
+        $"[{string.Join(", ", expected.Select(d => d == 0 ? "batch" : d.ToString(CultureInfo.InvariantCulture)))}]";
 }

@@ -23,24 +23,16 @@ public sealed class OnnxTagger : IAudioTagger, IDisposable
     private readonly ModelContract _contract;
     private volatile bool _disposed;
 
-    /// <summary>Loads the model and checks it against the front end and <paramref name="labels"/> (read from
-    /// <see cref="OnnxTaggerOptions.LabelsPath"/>, as <see cref="CreateAsync"/> does); throws
-    /// <see cref="OnnxTaggerLoadException"/> naming what does not fit.</summary>
-    public OnnxTagger(OnnxTaggerOptions options, TagLabels labels, AudioReader reader)
+    /// <summary>Checks the signature <paramref name="model"/> (the bytes of <see cref="OnnxTaggerOptions.ModelPath"/>)
+    /// declares against the front end and <paramref name="labels"/>, then loads the model; throws
+    /// <see cref="OnnxTaggerLoadException"/> naming what does not fit before ONNX Runtime sees a model that does not.</summary>
+    private OnnxTagger(OnnxTaggerOptions options, TagLabels labels, byte[] model, AudioReader reader)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(labels);
-        ArgumentNullException.ThrowIfNull(reader);
-        options.Validate();
         _options = options;
         _reader = reader;
         Labels = labels;
         _frontEnd = new MelFrontEnd(options.FrontEnd);
-        if (!File.Exists(options.ModelPath))
-        {
-            throw new OnnxTaggerLoadException($"The ONNX model '{options.ModelPath}' does not exist.");
-        }
-
+        _contract = ModelContract.Check(OnnxModelSignature.Read(model, options.ModelPath), options, labels);
         _sessionOptions = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
         try
         {
@@ -50,15 +42,6 @@ public sealed class OnnxTagger : IAudioTagger, IDisposable
             }
 
             _session = Load(options.ModelPath, _sessionOptions);
-            try
-            {
-                _contract = ModelContract.Check(_session, options, labels);
-            }
-            catch
-            {
-                _session.Dispose();
-                throw;
-            }
         }
         catch
         {
@@ -71,21 +54,22 @@ public sealed class OnnxTagger : IAudioTagger, IDisposable
 
     public TagLabels Labels { get; }
 
-    /// <summary>Reads the labels file, then loads the model (see the constructor).</summary>
+    /// <summary>Reads the labels and the model file, checks the model's declared input and output against the
+    /// front end and the labels, then loads it into ONNX Runtime; throws <see cref="OnnxTaggerLoadException"/>
+    /// naming the file and what does not fit.</summary>
     public static async Task<OnnxTagger> CreateAsync(OnnxTaggerOptions options, AudioReader reader, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(reader);
         options.Validate();
         var labels = await TagLabels.ReadAsync(options.LabelsPath, cancellationToken);
-        return new OnnxTagger(options, labels, reader);
+        return new OnnxTagger(options, labels, await ReadModelAsync(options.ModelPath, cancellationToken), reader);
     }
 
     public async Task<AudioTags> TagAsync(string audioPath, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var rate = _options.FrontEnd.SampleRate;
-        var audio = await _reader.ReadAsync(audioPath, rate, cancellationToken);
-        var tempoAudio = rate == TempoSampleRate ? audio : await _reader.ReadAsync(audioPath, TempoSampleRate, cancellationToken);
+        var (tempoAudio, audio) = await _reader.ReadForModelAsync(audioPath, TempoSampleRate, _options.FrontEnd.SampleRate, cancellationToken);
 
         // Off the caller's thread: the reads may complete synchronously, and the stage's workers must overlap.
         var (chunks, bpm) = await Task.Run(
@@ -136,6 +120,25 @@ public sealed class OnnxTagger : IAudioTagger, IDisposable
         _sessionOptions.Dispose();
     }
 
+    private static async Task<byte[]> ReadModelAsync(string path, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(path))
+        {
+            throw new OnnxTaggerLoadException($"The ONNX model '{path}' does not exist.");
+        }
+
+        try
+        {
+            return await File.ReadAllBytesAsync(path, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new OnnxTaggerLoadException($"The ONNX model '{path}' cannot be read: {e.Message}", e);
+        }
+    }
+
+    /// <summary>From the path, not the bytes already checked: a model whose weights lie in files beside it
+    /// (ONNX's external data) is found relative to it.</summary>
     private static InferenceSession Load(string path, SessionOptions sessionOptions)
     {
         try
