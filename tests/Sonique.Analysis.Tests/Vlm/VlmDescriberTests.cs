@@ -113,6 +113,24 @@ public sealed class VlmDescriberTests : IDisposable
     }
 
     [Fact]
+    public async Task The_thread_count_does_not_change_the_description()
+    {
+        // Threads are left out of the stage's cache key on this ground.
+        var ct = TestContext.Current.CancellationToken;
+        var options = await PairAsync();
+        var clip = Clip("threads.mp4", 90);
+
+        var texts = new List<string>();
+        foreach (var threads in new[] { 1, 2, 3 })
+        {
+            using var describer = await VlmDescriber.LoadAsync(options with { Threads = threads }, new Ffmpeg(), ct);
+            texts.Add((await describer.DescribeAsync(clip, ct)).Text);
+        }
+
+        Assert.Single(texts.Distinct());
+    }
+
+    [Fact]
     public async Task A_clip_that_cannot_be_decoded_fails_alone_with_its_reason()
     {
         var ct = TestContext.Current.CancellationToken;
