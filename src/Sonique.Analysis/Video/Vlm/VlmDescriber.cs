@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using LLama;
@@ -46,6 +47,10 @@ public sealed class VlmDescriber : ISceneDescriber, IDisposable
 
     public string Name => "vlm";
 
+    /// <summary>Where the last description's time went (for benchmarks; never part of a description, which must be
+    /// the same bytes on every run).</summary>
+    public VlmTimings? LastTimings { get; private set; }
+
     /// <summary>How many times this process has loaded the language model at <paramref name="modelPath"/>: a run loads
     /// it once, whatever its number of clips and workers.</summary>
     public static int LoadsOf(string modelPath) => LoadsByModel.GetValueOrDefault(Path.GetFullPath(modelPath));
@@ -81,6 +86,7 @@ public sealed class VlmDescriber : ISceneDescriber, IDisposable
             var projection = MtmdContextParams.Default();
             projection.NThreads = threads;
 
+            LlamaLog.MultimodalWarningsOnly();
             var projector = await session.LoadOntoAsync($"Loading the VLM projector failed {failure}", model => MtmdWeights.LoadFromFileAsync(projectorPath, model, projection, cancellationToken));
             if (!projector.SupportsVision)
             {
@@ -108,7 +114,9 @@ public sealed class VlmDescriber : ISceneDescriber, IDisposable
     public async Task<SceneDescription> DescribeAsync(string videoPath, CancellationToken cancellationToken)
     {
         _session.ThrowIfDisposed();
+        var sampling = Stopwatch.StartNew();
         var frames = await _sampler.SampleAsync(videoPath, _options.Frames, _frameSize, cancellationToken);
+        var sampled = sampling.Elapsed;
         Generation generation;
         try
         {
@@ -119,6 +127,7 @@ public sealed class VlmDescriber : ISceneDescriber, IDisposable
             throw new ClipAnalysisException($"the VLM failed on this clip: {e.Message}", e);
         }
 
+        LastTimings = new VlmTimings(sampled, generation.Reading, generation.Generating, generation.Tokens);
         var text = generation.Text.Trim();
         if (text.Length == 0)
         {
@@ -167,13 +176,17 @@ public sealed class VlmDescriber : ISceneDescriber, IDisposable
         }
 
         var past = 0;
+        var reading = Stopwatch.StartNew();
         var evaluated = _projector.EvaluateChunks(chunks, context, ref past, LLamaSeqId.Zero.Value, (int)context.BatchSize, true);
         if (evaluated != 0)
         {
             throw new ClipAnalysisException($"the VLM could not read the frames and the prompt (evaluating the chunks returned {evaluated})");
         }
 
-        return Continue(past, cancellationToken) with { ImageTokens = imageTokens };
+        var read = reading.Elapsed;
+        var generating = Stopwatch.StartNew();
+        var generation = Continue(past, cancellationToken);
+        return generation with { ImageTokens = imageTokens, Reading = read, Generating = generating.Elapsed };
     }
 
     /// <summary>The frames and the prompt as the projector's chunks, or null with the native status.</summary>
@@ -311,5 +324,9 @@ public sealed class VlmDescriber : ISceneDescriber, IDisposable
     private sealed record Generation(string Text, int Tokens, bool Ended)
     {
         public long ImageTokens { get; init; }
+
+        public TimeSpan Reading { get; init; }
+
+        public TimeSpan Generating { get; init; }
     }
 }
