@@ -24,6 +24,7 @@ internal static class VlmBenchmark
 {
     private const int GeneratedTokens = 9;
     private const int ClipFrames = 8;
+    private const int Rounds = 5;
 
     public static async Task<string> RunAsync(string scratch, bool quick, CancellationToken cancellationToken)
     {
@@ -36,7 +37,7 @@ internal static class VlmBenchmark
         var sampling = await SamplingSecondsAsync(sampler, clip, LlavaShape.SmolVlm256M.ImageSize, cancellationToken);
         var largeSampling = await SamplingSecondsAsync(sampler, clip, LlavaShape.Llava7B.ImageSize, cancellationToken);
 
-        var frames = quick ? 1 : 2;
+        const int frames = 2;
         Progress.Say("writing the SmolVLM-256M-sized pair (30 layers of 576, ViT of SigLIP-B's size)");
         var small = await WritePairAsync(scratch, "smolvlm", LlavaShape.SmolVlm256M, layers: null, cancellationToken);
         var untunedThreads = Math.Max(1, threads / 2);
@@ -56,7 +57,7 @@ internal static class VlmBenchmark
 
             // One untimed warm-up each, then rounds in which they take turns; the fastest of each counts, so the
             // machine's noise falls on all alike.
-            var best = await BestOfTurnsAsync(describers, clip, rounds: 3, cancellationToken);
+            var best = await BestOfTurnsAsync(describers, clip, Rounds, cancellationToken);
             for (var i = 0; i < tunings.Length; i++)
             {
                 rows.Add(Row(tunings[i].Name, LlavaShape.SmolVlm256M, sampling, best[i].ReadingPerFrame, best[i].SecondsPerToken));
@@ -68,6 +69,10 @@ internal static class VlmBenchmark
         }
 
         Delete(small);
+        if (quick)
+        {
+            return Render(threads, frames, rows);
+        }
 
         var large = LlavaShape.Llava7B with { VisionLayers = 2 };
         var measured = new Dictionary<int, (double ReadingPerFrame, double SecondsPerToken)>();
@@ -89,12 +94,15 @@ internal static class VlmBenchmark
             Invariant($"LLaVA-7B-sized, whole (**estimated**: + 31 x the second layer's cost, + 21 ViT blocks at {vitBlockShare:F3} of a layer's work each)"),
             LlavaShape.Llava7B, largeSampling, wholeReading, wholeToken));
 
-        return "## VLM: DescribeVideo's vision-language backend on models of real shapes\n\n"
+        return Render(threads, frames, rows);
+    }
+
+    private static string Render(int threads, int frames, List<IReadOnlyList<string>> rows) =>
+        "## VLM: DescribeVideo's vision-language backend on models of real shapes\n\n"
             + Invariant($"Random weights in F16 (a Q4_K_M or Q8_0 file computes faster per weight on CPU), {threads} threads unless said; a 16 s 640x360 clip. ")
-            + Invariant($"Reading measured on {frames} frame(s) (LLaVA: 1) and scaled to {ClipFrames}; generation over {GeneratedTokens} new tokens. The SmolVLM-sized rows are the best of 3 rounds taking turns after a warm-up; the LLaVA-sized ones one run each. ")
+            + Invariant($"Reading measured on {frames} frame(s) (LLaVA: 1) and scaled to {ClipFrames}; generation over {GeneratedTokens} new tokens. The SmolVLM-sized rows are the best of {Rounds} rounds taking turns after a warm-up; the LLaVA-sized ones one run each. ")
             + "\"Embed\" is everything before the first new token: sampling the frames with ffmpeg, encoding each with the projector, the language model reading the image tokens and the prompt.\n\n"
             + Table(["model", "image tokens per clip", "embed 8 frames, s", "generation tokens/s", "a clip of 512 new tokens (the original's limit), s"], rows) + "\n";
-    }
 
     /// <summary>Multiply-adds of one ViT block on one frame: the four projections and the MLP per patch, and attention.</summary>
     private static double VitBlockFlops(LlavaShape shape)
