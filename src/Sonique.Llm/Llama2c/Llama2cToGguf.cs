@@ -16,22 +16,18 @@ public static class Llama2cToGguf
     /// <summary>llama2.c's RMS norm epsilon (run.c adds 1e-5).</summary>
     private const float NormEpsilon = 1e-5f;
 
-    public static GgufWriter Convert(Llama2cCheckpoint checkpoint, Llama2cVocabulary vocabulary, string name, GgmlType type = GgmlType.F32, bool untieClassifier = false)
+    /// <summary>The metadata of a <c>llama</c> GGUF of this shape, vocabulary included, before any tensor: the
+    /// tensors follow under llama.cpp's names (<c>token_embd.weight</c>, <c>blk.N.attn_q.weight</c>, ...).</summary>
+    public static GgufWriter Header(Llama2cConfig c, Llama2cVocabulary vocabulary, string name, GgmlType type)
     {
-        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentNullException.ThrowIfNull(c);
         ArgumentNullException.ThrowIfNull(vocabulary);
-        if (type is not (GgmlType.F32 or GgmlType.F16))
-        {
-            throw new ArgumentException($"stories are converted to F32 or F16, not {type}", nameof(type));
-        }
-
-        var c = checkpoint.Config;
         if (vocabulary.Pieces.Count != c.VocabularySize)
         {
             throw new ArgumentException($"the tokenizer has {vocabulary.Pieces.Count} tokens but the checkpoint's vocabulary is {c.VocabularySize}", nameof(vocabulary));
         }
 
-        var writer = new GgufWriter()
+        return new GgufWriter()
             .Add(GgufFile.ArchitectureKey, "llama")
             .Add("general.name", name)
             .Add("general.file_type", (uint)(type == GgmlType.F32 ? 0 : 1))
@@ -51,7 +47,19 @@ public static class Llama2cToGguf
             .Add("tokenizer.ggml.unknown_token_id", (uint)Llama2cVocabulary.UnknownId)
             .Add("tokenizer.ggml.bos_token_id", (uint)Llama2cVocabulary.BeginId)
             .Add("tokenizer.ggml.eos_token_id", (uint)Llama2cVocabulary.EndId);
+    }
 
+    public static GgufWriter Convert(Llama2cCheckpoint checkpoint, Llama2cVocabulary vocabulary, string name, GgmlType type = GgmlType.F32, bool untieClassifier = false)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        if (type is not (GgmlType.F32 or GgmlType.F16))
+        {
+            throw new ArgumentException($"stories are converted to F32 or F16, not {type}", nameof(type));
+        }
+
+        var c = checkpoint.Config;
+        var writer = Header(c, vocabulary, name, type);
         long dim = c.Dimension, hidden = c.HiddenDimension, kv = c.KvDimension;
 
         // Norm weights stay F32 whatever the type, as llama.cpp's converters keep 1-D tensors.

@@ -1,6 +1,7 @@
 using Sonique.Analysis.Video.Vlm;
 using Sonique.Media;
 using Sonique.Tests.Shared;
+using Sonique.Tests.Shared.Models;
 
 namespace Sonique.Analysis.Tests.Vlm;
 
@@ -143,10 +144,16 @@ public sealed class VlmLoadingTests : IDisposable
     [Fact]
     public async Task A_model_gguf_llama_cpp_cannot_load_fails_with_both_files_named_instead_of_crashing()
     {
-        // Valid headers of the right kinds, a large vocabulary before the architecture, but no tensors or
-        // hyperparameters: the checks pass it and llama.cpp's own loader refuses it.
-        var model = GgufFile.Write(PathOf("header-only.gguf"), "llama", vocabulary: 32_000);
-        var projector = GgufFile.Write(PathOf("header-only-mmproj.gguf"), "clip", vocabulary: 0);
+        // A real projector and a language model's header of the matching width with no vocabulary or tensors: the
+        // checks pass it and llama.cpp's own loader refuses it.
+        var ct = TestContext.Current.CancellationToken;
+        var model = PathOf("header-only.gguf");
+        await new Sonique.Gguf.GgufWriter()
+            .Add(Sonique.Gguf.GgufFile.ArchitectureKey, "llama")
+            .Add("llama.embedding_length", (uint)LlavaShape.Tiny.TextDimension)
+            .Add("llama.block_count", 1u)
+            .WriteAsync(model, ct);
+        var projector = await LlavaPair.WriteProjectorAsync(PathOf("mmproj.gguf"), LlavaShape.Tiny, seed: 1, ct);
 
         var error = await RefusedAsync(model, projector);
 
@@ -154,5 +161,51 @@ public sealed class VlmLoadingTests : IDisposable
         Assert.Contains($"model '{model}'", error.Message, StringComparison.Ordinal);
         Assert.Contains($"projector '{projector}'", error.Message, StringComparison.Ordinal);
         Assert.NotNull(error.InnerException);
+    }
+
+    [Theory]
+    [InlineData("clip.vision.image_size")]
+    [InlineData("clip.vision.image_mean")]
+    [InlineData("clip.vision.attention.head_count")]
+    public async Task A_projector_without_the_vision_metadata_llama_cpp_needs_is_refused_naming_the_key(string key)
+    {
+        // clip.cpp aborts the whole process on a missing image_mean; the check names the file and the key instead.
+        var projector = PathOf("bare-mmproj.gguf");
+        await LlavaPair.ProjectorHeader(LlavaShape.Tiny, key).WriteAsync(projector, TestContext.Current.CancellationToken);
+
+        var error = await RefusedAsync(LanguageModel(), projector);
+
+        Assert.Equal($"The VLM projector '{projector}' lacks the vision metadata llama.cpp needs: {key}.", error.Message);
+    }
+
+    [Fact]
+    public async Task A_projector_for_sound_only_is_refused_naming_the_file()
+    {
+        var projector = PathOf("audio-mmproj.gguf");
+        var writer = LlavaPair.ProjectorHeader(LlavaShape.Tiny, "clip.has_vision_encoder").Add("clip.has_vision_encoder", false);
+        await writer.WriteAsync(projector, TestContext.Current.CancellationToken);
+
+        var error = await RefusedAsync(LanguageModel(), projector);
+
+        Assert.Equal($"The VLM projector '{projector}' has no vision encoder (clip.has_vision_encoder is false), so it cannot see frames.", error.Message);
+    }
+
+    [Fact]
+    public async Task A_projector_whose_output_size_does_not_match_the_model_is_refused_naming_both_files()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var model = PathOf("wide-model.gguf");
+        await new Sonique.Gguf.GgufWriter()
+            .Add(Sonique.Gguf.GgufFile.ArchitectureKey, "llama")
+            .Add("llama.embedding_length", 4096u)
+            .WriteAsync(model, ct);
+        var projector = await LlavaPair.WriteProjectorAsync(PathOf("mmproj.gguf"), LlavaShape.Tiny, seed: 1, ct);
+
+        var error = await RefusedAsync(model, projector);
+
+        Assert.Equal(
+            $"The VLM projector '{projector}' gives embeddings of 64 values (mm.2.weight) but the model '{model}' reads 4096 " +
+            "(llama.embedding_length): they are not made for each other.",
+            error.Message);
     }
 }

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using LLama;
@@ -5,6 +7,7 @@ using LLama.Common;
 using LLama.Exceptions;
 using LLama.Native;
 using Sonique.Llm;
+using Sonique.Llm.Generation;
 using Sonique.Media;
 
 namespace Sonique.Analysis.Video.Vlm;
@@ -21,16 +24,20 @@ public sealed class VlmDescriber : ISceneDescriber, IDisposable
     /// non-causally over them, and 2048 holds even a 576-token LLaVA image.</summary>
     private const uint BatchSize = 2048;
 
+    private static readonly ConcurrentDictionary<string, int> LoadsByModel = new(StringComparer.Ordinal);
+
     private readonly VlmOptions _options;
+    private readonly int _frameSize;
     private readonly UniformFrameSampler _sampler;
     private readonly LlamaSession _session;
     private readonly MtmdWeights _projector;
     private readonly string _marker;
     private readonly bool _chatTemplate;
 
-    private VlmDescriber(VlmOptions options, UniformFrameSampler sampler, LlamaSession session, MtmdWeights projector, string marker, bool chatTemplate)
+    private VlmDescriber(VlmOptions options, int frameSize, UniformFrameSampler sampler, LlamaSession session, MtmdWeights projector, string marker, bool chatTemplate)
     {
         _options = options;
+        _frameSize = frameSize;
         _sampler = sampler;
         _session = session;
         _projector = projector;
@@ -39,6 +46,14 @@ public sealed class VlmDescriber : ISceneDescriber, IDisposable
     }
 
     public string Name => "vlm";
+
+    /// <summary>Where the last description's time went (for benchmarks; never part of a description, which must be
+    /// the same bytes on every run).</summary>
+    public VlmTimings? LastTimings { get; private set; }
+
+    /// <summary>How many times this process has loaded the language model at <paramref name="modelPath"/>: a run loads
+    /// it once, whatever its number of clips and workers.</summary>
+    public static int LoadsOf(string modelPath) => LoadsByModel.GetValueOrDefault(Path.GetFullPath(modelPath));
 
     /// <summary>
     /// Checks both files (each named in the error: missing, not GGUF, a projector given as the model or the other
@@ -51,25 +66,27 @@ public sealed class VlmDescriber : ISceneDescriber, IDisposable
         options.Validate();
         var modelPath = Path.GetFullPath(options.ModelPath);
         var projectorPath = Path.GetFullPath(options.ProjectorPath);
-        await VlmFileCheck.CheckAsync(modelPath, projectorPath, cancellationToken);
+        var imageSize = await VlmFileCheck.CheckAsync(modelPath, projectorPath, cancellationToken);
+        LlamaLog.WarningsOnly();
 
+        var threads = options.Threads ?? Environment.ProcessorCount;
         var parameters = new ModelParams(modelPath)
         {
             ContextSize = options.ContextSize,
             BatchSize = BatchSize,
-            Threads = options.Threads,
-            BatchThreads = options.Threads,
+            Threads = threads,
+            BatchThreads = threads,
+            FlashAttention = options.FlashAttention,
         };
         var failure = $"(model '{modelPath}', projector '{projectorPath}')";
         var session = await LlamaSession.LoadAsync(parameters, $"Loading the VLM language model failed {failure}", (message, cause) => new VlmLoadException(message, cause), cancellationToken);
+        LoadsByModel.AddOrUpdate(modelPath, 1, (_, loads) => loads + 1);
         try
         {
             var projection = MtmdContextParams.Default();
-            if (options.Threads is { } threads)
-            {
-                projection.NThreads = threads;
-            }
+            projection.NThreads = threads;
 
+            LlamaLog.MultimodalWarningsOnly();
             var projector = await session.LoadOntoAsync($"Loading the VLM projector failed {failure}", model => MtmdWeights.LoadFromFileAsync(projectorPath, model, projection, cancellationToken));
             if (!projector.SupportsVision)
             {
@@ -83,7 +100,7 @@ public sealed class VlmDescriber : ISceneDescriber, IDisposable
 
             await session.CreateContextAsync(parameters, $"Creating the VLM context failed {failure}");
             var marker = projection.MediaMarker ?? NativeApi.MtmdDefaultMarker() ?? "<__media__>";
-            var describer = new VlmDescriber(options, new UniformFrameSampler(ffmpeg), session, projector, marker, HasChatTemplate(session.Model));
+            var describer = new VlmDescriber(options, options.FrameSize ?? imageSize, new UniformFrameSampler(ffmpeg), session, projector, marker, HasChatTemplate(session.Model));
             await session.LoadStepAsync($"Trying the VLM projector on {options.Frames} blank frames failed {failure}", () => Task.FromResult(describer.CheckContextFits(failure)));
             return describer;
         }
@@ -97,7 +114,9 @@ public sealed class VlmDescriber : ISceneDescriber, IDisposable
     public async Task<SceneDescription> DescribeAsync(string videoPath, CancellationToken cancellationToken)
     {
         _session.ThrowIfDisposed();
-        var frames = await _sampler.SampleAsync(videoPath, _options.Frames, _options.FrameSize, cancellationToken);
+        var sampling = Stopwatch.StartNew();
+        var frames = await _sampler.SampleAsync(videoPath, _options.Frames, _frameSize, cancellationToken);
+        var sampled = sampling.Elapsed;
         Generation generation;
         try
         {
@@ -108,6 +127,7 @@ public sealed class VlmDescriber : ISceneDescriber, IDisposable
             throw new ClipAnalysisException($"the VLM failed on this clip: {e.Message}", e);
         }
 
+        LastTimings = new VlmTimings(sampled, generation.Reading, generation.Generating, generation.Tokens);
         var text = generation.Text.Trim();
         if (text.Length == 0)
         {
@@ -122,6 +142,8 @@ public sealed class VlmDescriber : ISceneDescriber, IDisposable
                 ["model"] = Path.GetFileName(_options.ModelPath),
                 ["projector"] = Path.GetFileName(_options.ProjectorPath),
                 ["frames"] = frames.Count.ToString(CultureInfo.InvariantCulture),
+                ["frame_pixels"] = _frameSize.ToString(CultureInfo.InvariantCulture),
+                ["image_tokens"] = generation.ImageTokens.ToString(CultureInfo.InvariantCulture),
                 ["frame_seconds"] = string.Join(", ", frames.Select(f => f.Time.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture))),
                 ["prompt_format"] = _chatTemplate ? "chat template" : "plain",
                 ["seed"] = _options.Seed.ToString(CultureInfo.InvariantCulture),
@@ -143,6 +165,9 @@ public sealed class VlmDescriber : ISceneDescriber, IDisposable
         context.MemoryClear(true);
         using var chunks = Tokenize(frames, out var status) ?? throw new ClipAnalysisException(
             $"the VLM projector could not take {frames.Count} frames with the prompt (mtmd_tokenize returned {status})");
+        var imageTokens = chunks.Enumerate()
+            .Where(c => c.Type == SafeMtmdInputChunk.SafeMtmdInputChunkType.Image)
+            .Sum(c => (long)c.NTokens);
         var needed = chunks.CountPositions() + _options.MaxTokens;
         if (needed > context.ContextSize)
         {
@@ -151,13 +176,17 @@ public sealed class VlmDescriber : ISceneDescriber, IDisposable
         }
 
         var past = 0;
+        var reading = Stopwatch.StartNew();
         var evaluated = _projector.EvaluateChunks(chunks, context, ref past, LLamaSeqId.Zero.Value, (int)context.BatchSize, true);
         if (evaluated != 0)
         {
             throw new ClipAnalysisException($"the VLM could not read the frames and the prompt (evaluating the chunks returned {evaluated})");
         }
 
-        return Continue(past, cancellationToken);
+        var read = reading.Elapsed;
+        var generating = Stopwatch.StartNew();
+        var generation = Continue(past, cancellationToken);
+        return generation with { ImageTokens = imageTokens, Reading = read, Generating = generating.Elapsed };
     }
 
     /// <summary>The frames and the prompt as the projector's chunks, or null with the native status.</summary>
@@ -256,9 +285,9 @@ public sealed class VlmDescriber : ISceneDescriber, IDisposable
     /// otherwise fail every clip the same way.</summary>
     private bool CheckContextFits(string failure)
     {
-        var black = new byte[_options.FrameSize * _options.FrameSize * 3];
+        var black = new byte[_frameSize * _frameSize * 3];
         var frames = Enumerable.Range(0, _options.Frames)
-            .Select(i => new VideoFrame(TimeSpan.Zero, _options.FrameSize, _options.FrameSize, black))
+            .Select(i => new VideoFrame(TimeSpan.Zero, _frameSize, _frameSize, black))
             .ToList();
         using var chunks = Tokenize(frames, out var status)
             ?? throw new VlmLoadException($"The VLM projector could not take {frames.Count} frames with the prompt (mtmd_tokenize returned {status}) {failure}.");
@@ -292,5 +321,12 @@ public sealed class VlmDescriber : ISceneDescriber, IDisposable
         }
     }
 
-    private sealed record Generation(string Text, int Tokens, bool Ended);
+    private sealed record Generation(string Text, int Tokens, bool Ended)
+    {
+        public long ImageTokens { get; init; }
+
+        public TimeSpan Reading { get; init; }
+
+        public TimeSpan Generating { get; init; }
+    }
 }

@@ -19,8 +19,9 @@ public sealed record VlmOptions
     /// <summary>How many frames are taken from each clip, one from the middle of each of as many equal spans.</summary>
     public int Frames { get; init; } = 8;
 
-    /// <summary>Frames are scaled to this many pixels square before the projector sees them.</summary>
-    public int FrameSize { get; init; } = 224;
+    /// <summary>Frames are scaled to this many pixels square before the projector sees them; null: the projector's own
+    /// image size (<c>clip.vision.image_size</c>), so llama.cpp does not resize them again.</summary>
+    public int? FrameSize { get; init; }
 
     /// <summary>What the model is asked, after the frames.</summary>
     public string Prompt { get; init; } = DefaultPrompt;
@@ -39,15 +40,19 @@ public sealed record VlmOptions
     /// <summary>Tokens the context holds: every frame's image tokens, the prompt and <see cref="MaxTokens"/> must fit.</summary>
     public uint ContextSize { get; init; } = 8192;
 
-    /// <summary>CPU threads for the model and the projector; null leaves LLamaSharp's choice.</summary>
+    /// <summary>CPU threads for the model and the projector; null: one per logical processor (LLamaSharp's own
+    /// default is half of them).</summary>
     public int? Threads { get; init; }
+
+    /// <summary>Off by default, as for the tag generator; null leaves it to llama.cpp. See bench/RESULTS.md ("vlm").</summary>
+    public bool? FlashAttention { get; init; } = false;
 
     internal void Validate()
     {
         Require(!string.IsNullOrWhiteSpace(ModelPath), "the VLM model path is empty");
         Require(!string.IsNullOrWhiteSpace(ProjectorPath), "the VLM projector path is empty");
         Require(Frames is >= 1 and <= 64, $"VLM frames must be between 1 and 64, not {Frames}");
-        Require(FrameSize is >= 16 and <= 4096, $"VLM frame size must be between 16 and 4096 pixels, not {FrameSize}");
+        Require(FrameSize is null or (>= 16 and <= 4096), $"VLM frame size must be between 16 and 4096 pixels, not {FrameSize}");
         Require(!string.IsNullOrWhiteSpace(Prompt), "the VLM prompt is empty");
         Require(MaxTokens >= 1, $"VLM max tokens must be at least 1, not {MaxTokens}");
         Require(Temperature >= 0 && float.IsFinite(Temperature), $"VLM temperature must be 0 or more, not {Temperature}");
