@@ -74,11 +74,6 @@ public sealed class LoraTrainingGraph : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         var model = await GgufFile.ReadAsync(modelPath, ct);
         var shape = LlamaShape.Of(model);
-        if (shape.KvHeads != shape.Heads)
-        {
-            throw new InvalidDataException($"Model '{modelPath}' uses grouped-query attention ({shape.Heads} heads, {shape.KvHeads} K/V heads); the in-process trainer supports equal counts only (use finetune.backend: peft).");
-        }
-
         shape.CheckTargets(lora.Targets, modelPath);
         if (window > shape.ContextLength)
         {
@@ -87,8 +82,7 @@ public sealed class LoraTrainingGraph : IDisposable
 
         maxTargets = Math.Min(maxTargets, window - 1);
         GgmlLibrary.EnsureBound();
-        var names = BaseWeightNames(shape).ToList();
-        var tensors = names.Select(n => model.TryGetTensor(n) ?? throw new InvalidDataException($"Model '{modelPath}' has no tensor '{n}'.")).ToList();
+        var tensors = BaseWeights(shape).Select(w => CheckedTensor(model, w.Name, w.Dimensions)).ToList();
         var loraTensors = LoraShapes(shape, lora, model).ToList();
         var weightBytes = tensors.Sum(t => t.ElementCount * 4 + 64) + loraTensors.Sum(t => ((long)t.In * lora.Rank + (long)lora.Rank * t.Out) * 4 + 128);
         var weightsCtx = Init(weightBytes + (tensors.Count + 2 * loraTensors.Count + 8) * (long)ggml_tensor_overhead(), noAlloc: false);
@@ -101,8 +95,12 @@ public sealed class LoraTrainingGraph : IDisposable
             foreach (var tensor in tensors)
             {
                 ct.ThrowIfCancellationRequested();
+                // F16 and BF16 weights are widened here: the backward pass's products of frozen weights run on
+                // ggml's F32 kernels (its out_prod has no F16 path in this build).
                 var values = await model.ReadTensorAsFloatsAsync(tensor, ct);
-                var handle = ggml_new_tensor_2d(weightsCtx, F32, tensor.Dimensions[0], tensor.Dimensions.Count > 1 ? tensor.Dimensions[1] : 1);
+                var handle = tensor.Dimensions.Count == 1
+                    ? ggml_new_tensor_1d(weightsCtx, F32, tensor.Dimensions[0])
+                    : ggml_new_tensor_2d(weightsCtx, F32, tensor.Dimensions[0], tensor.Dimensions[1]);
                 ggml_set_name(handle, tensor.Name);
                 values.AsSpan().CopyTo(new GgmlTensor(handle, values.Length).Span);
                 weights[tensor.Name] = handle;
@@ -383,24 +381,52 @@ public sealed class LoraTrainingGraph : IDisposable
         return ctx != 0 ? ctx : throw new InsufficientMemoryException($"ggml could not reserve {bytes / (1 << 20)} MiB.");
     }
 
-    private static IEnumerable<string> BaseWeightNames(LlamaShape shape)
+    /// <summary>Every frozen tensor the graph reads, with the dimensions the shape gives it.</summary>
+    private static IEnumerable<(string Name, long[] Dimensions)> BaseWeights(LlamaShape shape)
     {
-        yield return "token_embd.weight";
-        yield return "output_norm.weight";
+        yield return ("token_embd.weight", [shape.Embedding, shape.Vocabulary]);
+        yield return ("output_norm.weight", [shape.Embedding]);
         if (!shape.TiedOutput)
         {
-            yield return "output.weight";
+            yield return ("output.weight", [shape.Embedding, shape.Vocabulary]);
+        }
+
+        if (shape.HasRopeFactors)
+        {
+            yield return (LlamaShape.RopeFrequencyFactors, [shape.RopeDimensions / 2]);
         }
 
         for (var layer = 0; layer < shape.Layers; layer++)
         {
-            yield return $"blk.{layer}.attn_norm.weight";
-            yield return $"blk.{layer}.ffn_norm.weight";
+            yield return ($"blk.{layer}.attn_norm.weight", [shape.Embedding]);
+            yield return ($"blk.{layer}.ffn_norm.weight", [shape.Embedding]);
             foreach (var target in LoraTarget.All)
             {
-                yield return target.WeightName(layer);
+                var (input, output) = shape.Dimensions(target);
+                yield return (target.WeightName(layer), [input, output]);
             }
         }
+    }
+
+    /// <summary>The tensor, once it is known to hold floats of the expected dimensions: a file that does not
+    /// is refused here, by name, rather than by an assertion inside ggml.</summary>
+    private static GgufTensorInfo CheckedTensor(GgufFile model, string name, long[] dimensions)
+    {
+        var tensor = model.TryGetTensor(name) ?? throw new InvalidDataException($"Model '{model.Path}' has no tensor '{name}'.");
+        if (tensor.Type is not (GgmlType.F32 or GgmlType.F16 or GgmlType.BF16))
+        {
+            throw new InvalidDataException(
+                $"Model '{model.Path}' stores {name} as {tensor.Type}: the in-process trainer trains on F32, F16 or BF16 weights only. " +
+                "Use the model's F16 or BF16 GGUF (llama.cpp's convert_hf_to_gguf.py --outtype f16 or bf16 writes one from the original), or finetune.backend: peft.");
+        }
+
+        if (!tensor.Dimensions.SequenceEqual(dimensions))
+        {
+            throw new InvalidDataException(
+                $"Model '{model.Path}' has {name} of [{string.Join(", ", tensor.Dimensions)}], where its metadata implies [{string.Join(", ", dimensions)}].");
+        }
+
+        return tensor;
     }
 
     private static IEnumerable<(int Layer, LoraTarget Target, int In, int Out)> LoraShapes(LlamaShape shape, LoraSettings lora, GgufFile model)
@@ -453,8 +479,10 @@ public sealed class LoraTrainingGraph : IDisposable
 
         nint Norm(nint x, string weight) => ggml_mul(ctx, ggml_rms_norm(ctx, x, s.RmsEpsilon), w[weight]);
 
-        nint Rope(nint x) => ggml_rope_ext(ctx, ggml_reshape_3d(ctx, x, hd, s.Heads, window), positions, 0, s.RopeDimensions, RopeNormal, s.ContextLength,
-            s.RopeFrequencyBase, 1f, 0f, 1f, 32f, 1f);
+        // As llama.cpp's llama graph: the original context, no YaRN (ext_factor 0), and Llama 3's frequency factors.
+        var factors = s.HasRopeFactors ? w[LlamaShape.RopeFrequencyFactors] : 0;
+        nint Rope(nint x, int heads) => ggml_rope_ext(ctx, ggml_reshape_3d(ctx, x, hd, heads, window), positions, factors, s.RopeDimensions, RopeNormal, s.ContextLength,
+            s.RopeFrequencyBase, s.RopeFrequencyScale, 0f, 1f, 32f, 1f);
 
         var q = LoraTarget.All[0];
         var k = LoraTarget.All[1];
@@ -467,9 +495,11 @@ public sealed class LoraTrainingGraph : IDisposable
         for (var layer = 0; layer < s.Layers; layer++)
         {
             var h = Norm(x, $"blk.{layer}.attn_norm.weight");
-            var queries = ggml_cont(ctx, ggml_permute(ctx, Rope(Linear(h, layer, q)), 0, 2, 1, 3));
-            var keys = ggml_cont(ctx, ggml_permute(ctx, Rope(Linear(h, layer, k)), 0, 2, 1, 3));
-            var values = ggml_cont(ctx, ggml_permute(ctx, ggml_reshape_3d(ctx, Linear(h, layer, v), hd, s.Heads, window), 1, 2, 0, 3));
+            // Grouped-query attention: K and V have KvHeads heads, and ggml's products broadcast each over the
+            // Heads / KvHeads query heads that follow one another, as llama.cpp pairs them.
+            var queries = ggml_cont(ctx, ggml_permute(ctx, Rope(Linear(h, layer, q), s.Heads), 0, 2, 1, 3));
+            var keys = ggml_cont(ctx, ggml_permute(ctx, Rope(Linear(h, layer, k), s.KvHeads), 0, 2, 1, 3));
+            var values = ggml_cont(ctx, ggml_permute(ctx, ggml_reshape_3d(ctx, Linear(h, layer, v), hd, s.KvHeads, window), 1, 2, 0, 3));
             var scores = ggml_soft_max_ext(ctx, ggml_diag_mask_inf(ctx, ggml_mul_mat(ctx, keys, queries), 0), 0, 1f / MathF.Sqrt(hd), 0f);
             var attended = ggml_cont_2d(ctx, ggml_permute(ctx, ggml_mul_mat(ctx, values, scores), 0, 2, 1, 3), s.Embedding, window);
             x = ggml_add(ctx, x, Linear(attended, layer, o));
