@@ -21,7 +21,7 @@ namespace Sonique.Benchmarks;
 /// </summary>
 internal static class TrainingBenchmark
 {
-    private static readonly string[] Tags =
+    internal static readonly string[] Tags =
     [
         "Acoustic, Bass, Drums, Hi-Hats, Bright, Cheerful, Relaxed, Medium Tempo, Major Key, 102 BPM",
         "Ambient, Bass, Soft Percussion, Dark Tone, Atmospheric, Melancholic, Dreamy, Calm, Slow Tempo, Minor Key, 68 BPM",
