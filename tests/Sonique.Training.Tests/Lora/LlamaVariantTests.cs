@@ -95,6 +95,29 @@ public sealed class LlamaVariantTests : IDisposable
         Assert.Contains("F16 or BF16 GGUF", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_tensor_whose_size_disagrees_with_the_metadata_is_refused_naming_it()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var tiny = await TinyLlama.WriteAsync(_folder.PathOf("tiny.gguf"));
+        var odd = _folder.PathOf("odd.gguf");
+        await RewriteAsync(tiny, odd, (writer, tensor, _) =>
+        {
+            if (tensor.Name == "blk.0.attn_q.weight")
+            {
+                writer.AddTensor(tensor.Name, [16, 8], new float[16 * 8]);
+                return true;
+            }
+
+            return false;
+        }, ct);
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => LoraTrainingGraph.LoadAsync(odd, Settings(), 8, 4, 1, ct));
+
+        Assert.Contains(odd, error.Message, StringComparison.Ordinal);
+        Assert.Contains("blk.0.attn_q.weight of [16, 8], where its metadata implies [16, 16]", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("llama.attention.head_count_kv", 3u, "K/V heads to divide the heads")]
     [InlineData("llama.rope.dimension_count", 5u, "RoPE needs an even count up to the head size")]
