@@ -4,6 +4,12 @@ namespace Sonique.Benchmarks;
 
 internal sealed record Options(int HashFiles, int Items, string? OutFile, string Suite = "engine", string? Workspaces = null)
 {
+    /// <summary>The peft-gpu suite's bundle folder (--bundle; default gpu/bundle under the current folder).</summary>
+    public string Bundle { get; init; } = Path.GetFullPath(Path.Combine("gpu", "bundle"));
+
+    /// <summary>The peft-gpu suite's returned folder (--returned): check it instead of writing the bundle.</summary>
+    public string? Returned { get; init; }
+
     public bool Quick => HashFiles < 64;
 
     /// <summary>The sizes the lock suite measures: <c>--items N</c> alone, else 3,000, 30,000 and 300,000.</summary>
@@ -30,7 +36,7 @@ internal sealed record Options(int HashFiles, int Items, string? OutFile, string
                 case "--quick":
                     quick = true;
                     break;
-                case "--suite" when i + 1 < args.Length && args[i + 1] is "engine" or "lock" or "download" or "analysis" or "llm" or "training" or "store" or "remote" or "slurm" or "vlm":
+                case "--suite" when i + 1 < args.Length && args[i + 1] is "engine" or "lock" or "download" or "analysis" or "llm" or "training" or "store" or "remote" or "slurm" or "vlm" or "peft-gpu":
                     options = options with { Suite = args[++i] };
                     break;
                 case "--items" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var items) && items > 0:
@@ -42,6 +48,12 @@ internal sealed record Options(int HashFiles, int Items, string? OutFile, string
                     break;
                 case "--workspaces" when i + 1 < args.Length:
                     options = options with { Workspaces = Path.GetFullPath(args[++i]) };
+                    break;
+                case "--bundle" when i + 1 < args.Length:
+                    options = options with { Bundle = Path.GetFullPath(args[++i]) };
+                    break;
+                case "--returned" when i + 1 < args.Length:
+                    options = options with { Returned = Path.GetFullPath(args[++i]) };
                     break;
                 case "--out" when i + 1 < args.Length:
                     outFile = Path.GetFullPath(args[++i]);

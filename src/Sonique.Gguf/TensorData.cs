@@ -40,7 +40,7 @@ public static class TensorData
         }
     }
 
-    /// <summary>Float32 values stored as <paramref name="type"/> (F32 or F16; F16 rounds to nearest even).</summary>
+    /// <summary>Float32 values stored as <paramref name="type"/> (F32, F16 or BF16; both halves round to nearest even).</summary>
     public static byte[] FromFloats(ReadOnlySpan<float> values, GgmlType type)
     {
         switch (type)
@@ -58,8 +58,20 @@ public static class TensorData
                     return MemoryMarshal.AsBytes(halves.AsSpan()).ToArray();
                 }
 
+            case GgmlType.BF16:
+                {
+                    var words = new ushort[values.Length];
+                    for (var i = 0; i < words.Length; i++)
+                    {
+                        var bits = (uint)BitConverter.SingleToInt32Bits(values[i]);
+                        words[i] = float.IsNaN(values[i]) ? (ushort)((bits >> 16) | 0x40) : (ushort)((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16);
+                    }
+
+                    return MemoryMarshal.AsBytes(words.AsSpan()).ToArray();
+                }
+
             default:
-                throw new NotSupportedException($"float tensors are written as F32 or F16, not {type}");
+                throw new NotSupportedException($"float tensors are written as F32, F16 or BF16, not {type}");
         }
     }
 }

@@ -119,24 +119,18 @@ public sealed class TrainerProcessTests(Stories15MModel stories) : IDisposable
     public async Task A_native_assertion_ends_the_trainer_and_fails_the_run_with_its_last_words()
     {
         var ct = TestContext.Current.CancellationToken;
-        // stories15M with one Q projection of the wrong size: ggml asserts when the graph reshapes it into heads.
+        // stories15M with a negative RMS norm epsilon: the one oddity of a file the trainer leaves to ggml, whose
+        // RMS norm asserts on it mid-pass (shapes, types and RoPE are refused by name before any native code).
         var original = await GgufFile.ReadAsync(stories.Path32, ct);
         var writer = new GgufWriter();
         foreach (var (key, value) in original.Metadata.Where(m => m.Key != GgufFile.AlignmentKey))
         {
-            writer.Add(key, value);
+            writer.Add(key, key == "llama.attention.layer_norm_rms_epsilon" ? GgufValue.Of(-1f) : value);
         }
 
         foreach (var tensor in original.Tensors)
         {
-            if (tensor.Name == "blk.0.attn_q.weight")
-            {
-                writer.AddTensor(tensor.Name, [288, 144], new float[288 * 144]);
-            }
-            else
-            {
-                writer.AddTensor(tensor.Name, tensor.Dimensions, tensor.Type, await original.ReadTensorBytesAsync(tensor, ct));
-            }
+            writer.AddTensor(tensor.Name, tensor.Dimensions, tensor.Type, await original.ReadTensorBytesAsync(tensor, ct));
         }
 
         var broken = _folder.PathOf("broken.gguf");

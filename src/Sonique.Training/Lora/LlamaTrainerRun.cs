@@ -27,10 +27,10 @@ public static class LlamaTrainerRun
         var shape = LlamaShape.Of(await GgufFile.ReadAsync(job.Model, ct));
         var (train, validation) = await ChatExamples.ReadJobAsync(job, shape, emit, ct);
         var all = train.Concat(validation).ToList();
-        var window = Math.Min(shape.ContextLength, RoundUp(all.Max(e => e.Tokens.Length), 16));
+        var windows = LoraTrainingGraph.WindowsFor(all.Select(e => e.Tokens.Length), shape.ContextLength);
         var maxTargets = all.Max(e => e.Targets);
         var threads = job.Threads ?? Environment.ProcessorCount;
-        using var graph = await LoraTrainingGraph.LoadAsync(job.Model, job.Settings.ToLora(), window, maxTargets, threads, ct);
+        using var graph = await LoraTrainingGraph.LoadAsync(job.Model, job.Settings.ToLora(), windows, maxTargets, threads, ct);
         var steps = (train.Count + job.Settings.ExamplesPerStep - 1) / job.Settings.ExamplesPerStep * job.Settings.Epochs;
         emit(new TrainingEvent(TrainingEvent.Prepared)
         {
@@ -39,7 +39,7 @@ public static class LlamaTrainerRun
             Examples = train.Count,
             ValidationExamples = validation.Count,
             Parameters = graph.ParameterCount,
-            Window = window,
+            Window = graph.Window,
             Epochs = job.Settings.Epochs,
             Steps = steps,
             Extra = new Dictionary<string, double>
@@ -47,6 +47,8 @@ public static class LlamaTrainerRun
                 ["compute_mib"] = graph.ComputeBytes / 1048576.0,
                 ["flops_per_window"] = graph.FlopsPerWindow,
                 ["answer_rows"] = graph.MaxTargets,
+                ["windows"] = graph.Windows.Count,
+                ["padded_tokens_per_epoch"] = train.Sum(e => (double)graph.Windows.First(w => w >= e.Tokens.Length)),
                 ["tokens_per_epoch"] = train.Sum(e => e.Tokens.Length),
             },
         });
@@ -75,6 +77,4 @@ public static class LlamaTrainerRun
         await RunIdentity.OfFileAsync(job.Train, ct),
         job.Validation is null ? "-" : await RunIdentity.OfFileAsync(job.Validation, ct),
     ]);
-
-    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 }

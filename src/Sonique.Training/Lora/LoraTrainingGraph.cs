@@ -22,24 +22,20 @@ public sealed class LoraTrainingGraph : IDisposable
     public const int HeadLayer = -1;
 
     private readonly nint _weights;
-    private readonly nint _compute;
     private readonly nint _backend;
     private readonly nint _allocator;
-    private readonly Handles _h;
+    private readonly IReadOnlyList<Pass> _passes;
     private ulong? _dropoutState;
     private bool _disposed;
 
-    private LoraTrainingGraph(LlamaShape shape, LoraSettings lora, int window, int maxTargets, nint weights, nint compute, nint allocator, nint backend, Handles handles, IReadOnlyList<LoraParameter> parameters)
+    private LoraTrainingGraph(LlamaShape shape, LoraSettings lora, nint weights, nint allocator, nint backend, IReadOnlyList<Pass> passes, IReadOnlyList<LoraParameter> parameters)
     {
         _allocator = allocator;
         Shape = shape;
         Lora = lora;
-        Window = window;
-        MaxTargets = maxTargets;
         _weights = weights;
-        _compute = compute;
         _backend = backend;
-        _h = handles;
+        _passes = passes;
         Parameters = parameters;
         ParameterCount = parameters.Sum(p => p.A.Length + p.B.Length);
     }
@@ -48,11 +44,14 @@ public sealed class LoraTrainingGraph : IDisposable
 
     public LoraSettings Lora { get; }
 
-    /// <summary>Tokens per window: a longer example cannot be trained on.</summary>
-    public int Window { get; }
+    /// <summary>Tokens of the longest window: a longer example cannot be trained on.</summary>
+    public int Window => _passes[^1].Window;
 
     /// <summary>Answer tokens per window: a longer answer cannot be trained on.</summary>
-    public int MaxTargets { get; }
+    public int MaxTargets => _passes[^1].Rows;
+
+    /// <summary>The window lengths there is a graph for; an example is computed in the shortest that holds it.</summary>
+    public IReadOnlyList<int> Windows => _passes.Select(p => p.Window).ToList();
 
     /// <summary>The adapted weights in a fixed order (by layer, then target); each A then B in the flat vectors.</summary>
     public IReadOnlyList<LoraParameter> Parameters { get; }
@@ -62,37 +61,61 @@ public sealed class LoraTrainingGraph : IDisposable
     /// <summary>Bytes of the graph allocator's buffer for activations and gradients.</summary>
     public long ComputeBytes { get; private init; }
 
-    /// <summary>Matrix-product FLOPs of one forward-and-backward pass over a full window (the work a step does).</summary>
+    /// <summary>Matrix-product FLOPs of one forward-and-backward pass over the longest window.</summary>
     public double FlopsPerWindow => TrainingFlops(Shape, Lora, Window, MaxTargets);
 
-    public static async Task<LoraTrainingGraph> LoadAsync(string modelPath, LoraSettings lora, int window, int maxTargets, int threads, CancellationToken ct)
+    /// <summary>Matrix-product FLOPs of one forward-and-backward pass over <paramref name="example"/> (its window's).</summary>
+    public double FlopsOf(TrainingExample example)
+    {
+        var pass = PassFor(example);
+        return TrainingFlops(Shape, Lora, pass.Window, pass.Rows);
+    }
+
+    /// <summary>
+    /// Up to <paramref name="count"/> windows for examples of these lengths, at quantiles of the lengths rounded up to
+    /// 16 tokens: every example is padded to a window, and one window the length of the longest made the pipeline's
+    /// examples, which vary in length, pay for a fifth more tokens than they have.
+    /// </summary>
+    public static IReadOnlyList<int> WindowsFor(IEnumerable<int> lengths, int contextLength, int count = 4)
+    {
+        ArgumentNullException.ThrowIfNull(lengths);
+        var sorted = lengths.Order().ToArray();
+        ArgumentOutOfRangeException.ThrowIfZero(sorted.Length, nameof(lengths));
+        return Enumerable.Range(1, count)
+            .Select(q => Math.Min(contextLength, (Math.Max(sorted[(((q * sorted.Length) + count - 1) / count) - 1], 2) + 15) / 16 * 16))
+            .Distinct()
+            .ToList();
+    }
+
+    public static Task<LoraTrainingGraph> LoadAsync(string modelPath, LoraSettings lora, int window, int maxTargets, int threads, CancellationToken ct) =>
+        LoadAsync(modelPath, lora, [window], maxTargets, threads, ct);
+
+    /// <summary>Loads the model and builds a graph for each of <paramref name="windows"/> over the same weights, all
+    /// in one buffer the size of the longest's.</summary>
+    public static async Task<LoraTrainingGraph> LoadAsync(string modelPath, LoraSettings lora, IReadOnlyList<int> windows, int maxTargets, int threads, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(lora);
+        ArgumentNullException.ThrowIfNull(windows);
         lora.Validate();
-        ArgumentOutOfRangeException.ThrowIfLessThan(window, 2);
+        ArgumentOutOfRangeException.ThrowIfZero(windows.Count, nameof(windows));
+        ArgumentOutOfRangeException.ThrowIfLessThan(windows.Min(), 2, nameof(windows));
+        var window = windows.Max();
         ArgumentOutOfRangeException.ThrowIfLessThan(maxTargets, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         var model = await GgufFile.ReadAsync(modelPath, ct);
         var shape = LlamaShape.Of(model);
-        if (shape.KvHeads != shape.Heads)
-        {
-            throw new InvalidDataException($"Model '{modelPath}' uses grouped-query attention ({shape.Heads} heads, {shape.KvHeads} K/V heads); the in-process trainer supports equal counts only (use finetune.backend: peft).");
-        }
-
         shape.CheckTargets(lora.Targets, modelPath);
         if (window > shape.ContextLength)
         {
-            throw new ArgumentOutOfRangeException(nameof(window), window, $"the window is longer than the model's context of {shape.ContextLength} tokens");
+            throw new ArgumentOutOfRangeException(nameof(windows), window, $"the window is longer than the model's context of {shape.ContextLength} tokens");
         }
 
-        maxTargets = Math.Min(maxTargets, window - 1);
         GgmlLibrary.EnsureBound();
-        var names = BaseWeightNames(shape).ToList();
-        var tensors = names.Select(n => model.TryGetTensor(n) ?? throw new InvalidDataException($"Model '{modelPath}' has no tensor '{n}'.")).ToList();
+        var tensors = BaseWeights(shape).Select(w => CheckedTensor(model, w.Name, w.Dimensions)).ToList();
         var loraTensors = LoraShapes(shape, lora, model).ToList();
         var weightBytes = tensors.Sum(t => t.ElementCount * 4 + 64) + loraTensors.Sum(t => ((long)t.In * lora.Rank + (long)lora.Rank * t.Out) * 4 + 128);
         var weightsCtx = Init(weightBytes + (tensors.Count + 2 * loraTensors.Count + 8) * (long)ggml_tensor_overhead(), noAlloc: false);
-        nint computeCtx = 0;
+        var passes = new List<Pass>();
         nint allocator = 0;
         nint backend = 0;
         try
@@ -101,8 +124,12 @@ public sealed class LoraTrainingGraph : IDisposable
             foreach (var tensor in tensors)
             {
                 ct.ThrowIfCancellationRequested();
+                // F16 and BF16 weights are widened here: the backward pass's products of frozen weights run on
+                // ggml's F32 kernels (its out_prod has no F16 path in this build).
                 var values = await model.ReadTensorAsFloatsAsync(tensor, ct);
-                var handle = ggml_new_tensor_2d(weightsCtx, F32, tensor.Dimensions[0], tensor.Dimensions.Count > 1 ? tensor.Dimensions[1] : 1);
+                var handle = tensor.Dimensions.Count == 1
+                    ? ggml_new_tensor_1d(weightsCtx, F32, tensor.Dimensions[0])
+                    : ggml_new_tensor_2d(weightsCtx, F32, tensor.Dimensions[0], tensor.Dimensions[1]);
                 ggml_set_name(handle, tensor.Name);
                 values.AsSpan().CopyTo(new GgmlTensor(handle, values.Length).Span);
                 weights[tensor.Name] = handle;
@@ -126,25 +153,43 @@ public sealed class LoraTrainingGraph : IDisposable
             // tensor in it has been read for the last time (in the order of the backward graph, of which the
             // forward graph is the first part). What must outlive that plan is marked: the inputs we write
             // before a pass, the loss's seed gradient ggml_graph_reset writes, the loss and the LoRA gradients.
-            computeCtx = Init((long)ggml_tensor_overhead() * GraphSize * 3 + 2 * (long)ggml_graph_overhead_custom(GraphSize, true), noAlloc: true);
-            var handles = Build(computeCtx, shape, lora, window, maxTargets, weights, byName);
-            foreach (var input in new[] { handles.Tokens, handles.Positions, handles.TargetRows, handles.Labels, handles.AnswerRows }.Concat(handles.DropoutMasks.Select(m => m.Handle)))
+            foreach (var length in windows.Distinct().Order())
             {
-                ggml_set_input(input);
+                var context = Init((long)ggml_tensor_overhead() * GraphSize * 3 + 2 * (long)ggml_graph_overhead_custom(GraphSize, true), noAlloc: true);
+                var rows = Math.Min(maxTargets, length - 1);
+                passes.Add(new Pass(length, rows, context, Build(context, shape, lora, length, rows, weights, byName)));
+                var handles = passes[^1].H;
+                foreach (var input in new[] { handles.Tokens, handles.Positions, handles.TargetRows, handles.Labels, handles.AnswerRows }.Concat(handles.DropoutMasks.Select(m => m.Handle)))
+                {
+                    ggml_set_input(input);
+                }
+
+                ggml_set_input(ggml_graph_get_grad(handles.Backward, handles.Loss));
+                ggml_set_output(handles.Loss);
+                foreach (var parameter in parameters)
+                {
+                    ggml_set_output(ggml_graph_get_grad(handles.Backward, parameter.A.Handle));
+                    ggml_set_output(ggml_graph_get_grad(handles.Backward, parameter.B.Handle));
+                }
             }
 
-            ggml_set_input(ggml_graph_get_grad(handles.Backward, handles.Loss));
-            ggml_set_output(handles.Loss);
-            foreach (var parameter in parameters)
-            {
-                ggml_set_output(ggml_graph_get_grad(handles.Backward, parameter.A.Handle));
-                ggml_set_output(ggml_graph_get_grad(handles.Backward, parameter.B.Handle));
-            }
-
+            // Each window's graph is planned once into one buffer, the longest first so that the buffer takes its
+            // size: a shorter window's plan fits in it, and the tensors of every graph keep their places (a pass
+            // writes its inputs and every intermediate before reading them, so the graphs can share the bytes).
             allocator = ggml_gallocr_new(ggml_backend_cpu_buffer_type());
-            if (!ggml_gallocr_alloc_graph(allocator, handles.Backward))
+            nuint size = 0;
+            foreach (var pass in passes.AsEnumerable().Reverse())
             {
-                throw new InsufficientMemoryException("ggml could not allocate the training graph's memory.");
+                if (!ggml_gallocr_alloc_graph(allocator, pass.H.Backward))
+                {
+                    throw new InsufficientMemoryException($"ggml could not allocate the training graph's memory (a window of {pass.Window} tokens).");
+                }
+
+                size = size == 0 ? ggml_gallocr_get_buffer_size(allocator, 0) : size;
+                if (ggml_gallocr_get_buffer_size(allocator, 0) != size)
+                {
+                    throw new InvalidOperationException($"the graph of a window of {pass.Window} tokens outgrew the longest window's buffer");
+                }
             }
 
             var needed = (long)ggml_gallocr_get_buffer_size(allocator, 0);
@@ -155,7 +200,7 @@ public sealed class LoraTrainingGraph : IDisposable
             }
 
             ggml_backend_cpu_set_n_threads(backend, threads);
-            return new LoraTrainingGraph(shape, lora, window, maxTargets, weightsCtx, computeCtx, allocator, backend, handles, parameters) { ComputeBytes = needed };
+            return new LoraTrainingGraph(shape, lora, weightsCtx, allocator, backend, passes, parameters) { ComputeBytes = needed };
         }
         catch
         {
@@ -169,9 +214,9 @@ public sealed class LoraTrainingGraph : IDisposable
                 ggml_gallocr_free(allocator);
             }
 
-            if (computeCtx != 0)
+            foreach (var pass in passes)
             {
-                ggml_free(computeCtx);
+                ggml_free(pass.Context);
             }
 
             ggml_free(weightsCtx);
@@ -186,9 +231,9 @@ public sealed class LoraTrainingGraph : IDisposable
     /// <summary>The loss of <paramref name="example"/>: mean cross-entropy per answer token (no gradients).</summary>
     public float Loss(TrainingExample example)
     {
-        SetInputs(example, dropout: false);
-        Compute(_h.Forward);
-        return ReadLoss(example);
+        var pass = SetInputs(example, dropout: false);
+        Compute(pass.H.Forward);
+        return ReadLoss(pass, example);
     }
 
     /// <summary>
@@ -202,17 +247,17 @@ public sealed class LoraTrainingGraph : IDisposable
             throw new ArgumentException($"the accumulator holds {accumulator.Length} values, not {ParameterCount}", nameof(accumulator));
         }
 
-        SetInputs(example, dropout: _dropoutState is not null);
-        ggml_graph_reset(_h.Backward);
-        Compute(_h.Backward);
-        // The graph's loss is a mean over all MaxTargets rows; its gradient times MaxTargets is the summed loss's.
-        var scale = factor * MaxTargets;
+        var pass = SetInputs(example, dropout: _dropoutState is not null);
+        ggml_graph_reset(pass.H.Backward);
+        Compute(pass.H.Backward);
+        // The graph's loss is a mean over all its answer rows; its gradient times their count is the summed loss's.
+        var scale = factor * pass.Rows;
         var offset = 0;
         foreach (var parameter in Parameters)
         {
             foreach (var tensor in new[] { parameter.A, parameter.B })
             {
-                var grad = ggml_graph_get_grad(_h.Backward, tensor.Handle);
+                var grad = ggml_graph_get_grad(pass.H.Backward, tensor.Handle);
                 var target = accumulator.Slice(offset, tensor.Length);
                 if (grad != 0)
                 {
@@ -227,7 +272,7 @@ public sealed class LoraTrainingGraph : IDisposable
             }
         }
 
-        return ReadLoss(example);
+        return ReadLoss(pass, example);
     }
 
     public void ReadParameters(Span<float> into) => Copy(into, toGraph: false);
@@ -275,7 +320,11 @@ public sealed class LoraTrainingGraph : IDisposable
         _disposed = true;
         ggml_backend_free(_backend);
         ggml_gallocr_free(_allocator);
-        ggml_free(_compute);
+        foreach (var pass in _passes)
+        {
+            ggml_free(pass.Context);
+        }
+
         ggml_free(_weights);
     }
 
@@ -306,33 +355,38 @@ public sealed class LoraTrainingGraph : IDisposable
         }
     }
 
-    private unsafe void SetInputs(TrainingExample example, bool dropout)
+    /// <summary>The shortest window's graph that holds <paramref name="example"/>.</summary>
+    private Pass PassFor(TrainingExample example)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (example.Tokens.Length > Window)
+        var pass = _passes.FirstOrDefault(p => p.Window >= example.Tokens.Length)
+            ?? throw new ArgumentException($"example '{example.Id}' has {example.Tokens.Length} tokens; the training window holds {Window}");
+        if (example.AnswerStart < 1 || example.Targets < 1 || example.Targets > pass.Rows)
         {
-            throw new ArgumentException($"example '{example.Id}' has {example.Tokens.Length} tokens; the training window holds {Window}");
+            throw new ArgumentException($"example '{example.Id}' has {example.Targets} answer tokens after {example.AnswerStart} prompt tokens; the graph takes 1 to {pass.Rows} after at least one");
         }
 
-        if (example.AnswerStart < 1 || example.Targets < 1 || example.Targets > MaxTargets)
-        {
-            throw new ArgumentException($"example '{example.Id}' has {example.Targets} answer tokens after {example.AnswerStart} prompt tokens; the graph takes 1 to {MaxTargets} after at least one");
-        }
+        return pass;
+    }
 
-        var tokens = Ints(_h.Tokens, Window);
+    private unsafe Pass SetInputs(TrainingExample example, bool dropout)
+    {
+        var pass = PassFor(example);
+        var (h, window, maxTargets) = (pass.H, pass.Window, pass.Rows);
+        var tokens = Ints(h.Tokens, window);
         tokens.Clear();
         example.Tokens.CopyTo(tokens);
-        var positions = Ints(_h.Positions, Window);
+        var positions = Ints(h.Positions, window);
         for (var i = 0; i < positions.Length; i++)
         {
             positions[i] = i;
         }
 
-        var rows = Ints(_h.TargetRows, MaxTargets);
+        var rows = Ints(h.TargetRows, maxTargets);
         rows.Clear();
-        var labels = new Span<float>((void*)ggml_get_data(_h.Labels), Shape.Vocabulary * MaxTargets);
+        var labels = new Span<float>((void*)ggml_get_data(h.Labels), Shape.Vocabulary * maxTargets);
         labels.Clear();
-        var answerRows = new Span<float>((void*)ggml_get_data(_h.AnswerRows), MaxTargets);
+        var answerRows = new Span<float>((void*)ggml_get_data(h.AnswerRows), maxTargets);
         answerRows.Clear();
         answerRows[..example.Targets].Fill(1f);
         for (var k = 0; k < example.Targets; k++)
@@ -347,7 +401,7 @@ public sealed class LoraTrainingGraph : IDisposable
             labels[(k * Shape.Vocabulary) + token] = 1f;
         }
 
-        foreach (var mask in _h.DropoutMasks)
+        foreach (var mask in h.DropoutMasks)
         {
             var values = new Span<float>((void*)ggml_get_data(mask.Handle), mask.Length);
             if (!dropout || _dropoutState is not { } state)
@@ -369,9 +423,11 @@ public sealed class LoraTrainingGraph : IDisposable
 
             _dropoutState = state;
         }
+
+        return pass;
     }
 
-    private unsafe float ReadLoss(TrainingExample example) => *(float*)ggml_get_data(_h.Loss) * MaxTargets / example.Targets;
+    private static unsafe float ReadLoss(Pass pass, TrainingExample example) => *(float*)ggml_get_data(pass.H.Loss) * pass.Rows / example.Targets;
 
     private void Compute(nint graph) => GgmlNative.Compute(_backend, graph);
 
@@ -383,24 +439,52 @@ public sealed class LoraTrainingGraph : IDisposable
         return ctx != 0 ? ctx : throw new InsufficientMemoryException($"ggml could not reserve {bytes / (1 << 20)} MiB.");
     }
 
-    private static IEnumerable<string> BaseWeightNames(LlamaShape shape)
+    /// <summary>Every frozen tensor the graph reads, with the dimensions the shape gives it.</summary>
+    private static IEnumerable<(string Name, long[] Dimensions)> BaseWeights(LlamaShape shape)
     {
-        yield return "token_embd.weight";
-        yield return "output_norm.weight";
+        yield return ("token_embd.weight", [shape.Embedding, shape.Vocabulary]);
+        yield return ("output_norm.weight", [shape.Embedding]);
         if (!shape.TiedOutput)
         {
-            yield return "output.weight";
+            yield return ("output.weight", [shape.Embedding, shape.Vocabulary]);
+        }
+
+        if (shape.HasRopeFactors)
+        {
+            yield return (LlamaShape.RopeFrequencyFactors, [shape.RopeDimensions / 2]);
         }
 
         for (var layer = 0; layer < shape.Layers; layer++)
         {
-            yield return $"blk.{layer}.attn_norm.weight";
-            yield return $"blk.{layer}.ffn_norm.weight";
+            yield return ($"blk.{layer}.attn_norm.weight", [shape.Embedding]);
+            yield return ($"blk.{layer}.ffn_norm.weight", [shape.Embedding]);
             foreach (var target in LoraTarget.All)
             {
-                yield return target.WeightName(layer);
+                var (input, output) = shape.Dimensions(target);
+                yield return (target.WeightName(layer), [input, output]);
             }
         }
+    }
+
+    /// <summary>The tensor, once it is known to hold floats of the expected dimensions: a file that does not
+    /// is refused here, by name, rather than by an assertion inside ggml.</summary>
+    private static GgufTensorInfo CheckedTensor(GgufFile model, string name, long[] dimensions)
+    {
+        var tensor = model.TryGetTensor(name) ?? throw new InvalidDataException($"Model '{model.Path}' has no tensor '{name}'.");
+        if (tensor.Type is not (GgmlType.F32 or GgmlType.F16 or GgmlType.BF16))
+        {
+            throw new InvalidDataException(
+                $"Model '{model.Path}' stores {name} as {tensor.Type}: the in-process trainer trains on F32, F16 or BF16 weights only. " +
+                "Use the model's F16 or BF16 GGUF (llama.cpp's convert_hf_to_gguf.py --outtype f16 or bf16 writes one from the original), or finetune.backend: peft.");
+        }
+
+        if (!tensor.Dimensions.SequenceEqual(dimensions))
+        {
+            throw new InvalidDataException(
+                $"Model '{model.Path}' has {name} of [{string.Join(", ", tensor.Dimensions)}], where its metadata implies [{string.Join(", ", dimensions)}].");
+        }
+
+        return tensor;
     }
 
     private static IEnumerable<(int Layer, LoraTarget Target, int In, int Out)> LoraShapes(LlamaShape shape, LoraSettings lora, GgufFile model)
@@ -453,8 +537,10 @@ public sealed class LoraTrainingGraph : IDisposable
 
         nint Norm(nint x, string weight) => ggml_mul(ctx, ggml_rms_norm(ctx, x, s.RmsEpsilon), w[weight]);
 
-        nint Rope(nint x) => ggml_rope_ext(ctx, ggml_reshape_3d(ctx, x, hd, s.Heads, window), positions, 0, s.RopeDimensions, RopeNormal, s.ContextLength,
-            s.RopeFrequencyBase, 1f, 0f, 1f, 32f, 1f);
+        // As llama.cpp's llama graph: the original context, no YaRN (ext_factor 0), and Llama 3's frequency factors.
+        var factors = s.HasRopeFactors ? w[LlamaShape.RopeFrequencyFactors] : 0;
+        nint Rope(nint x, int heads) => ggml_rope_ext(ctx, ggml_reshape_3d(ctx, x, hd, heads, window), positions, factors, s.RopeDimensions, RopeNormal, s.ContextLength,
+            s.RopeFrequencyBase, s.RopeFrequencyScale, 0f, 1f, 32f, 1f);
 
         var q = LoraTarget.All[0];
         var k = LoraTarget.All[1];
@@ -467,9 +553,12 @@ public sealed class LoraTrainingGraph : IDisposable
         for (var layer = 0; layer < s.Layers; layer++)
         {
             var h = Norm(x, $"blk.{layer}.attn_norm.weight");
-            var queries = ggml_cont(ctx, ggml_permute(ctx, Rope(Linear(h, layer, q)), 0, 2, 1, 3));
-            var keys = ggml_cont(ctx, ggml_permute(ctx, Rope(Linear(h, layer, k)), 0, 2, 1, 3));
-            var values = ggml_cont(ctx, ggml_permute(ctx, ggml_reshape_3d(ctx, Linear(h, layer, v), hd, s.Heads, window), 1, 2, 0, 3));
+            // Grouped-query attention: K and V have KvHeads heads, and ggml's products broadcast each over the
+            // Heads / KvHeads query heads that follow one another, as llama.cpp pairs them.
+            // Q and K go into their product as permuted views, as llama.cpp's attention does: no copy into head order.
+            var queries = ggml_permute(ctx, Rope(Linear(h, layer, q), s.Heads), 0, 2, 1, 3);
+            var keys = ggml_permute(ctx, Rope(Linear(h, layer, k), s.KvHeads), 0, 2, 1, 3);
+            var values = ggml_cont(ctx, ggml_permute(ctx, ggml_reshape_3d(ctx, Linear(h, layer, v), hd, s.KvHeads, window), 1, 2, 0, 3));
             var scores = ggml_soft_max_ext(ctx, ggml_diag_mask_inf(ctx, ggml_mul_mat(ctx, keys, queries), 0), 0, 1f / MathF.Sqrt(hd), 0f);
             var attended = ggml_cont_2d(ctx, ggml_permute(ctx, ggml_mul_mat(ctx, values, scores), 0, 2, 1, 3), s.Embedding, window);
             x = ggml_add(ctx, x, Linear(attended, layer, o));
@@ -491,6 +580,9 @@ public sealed class LoraTrainingGraph : IDisposable
         ggml_build_backward_expand(ctx, backward, 0);
         return new Handles(tokens, positions, rows, labels, answerRows, masks, loss, forward, backward);
     }
+
+    /// <summary>The graph of one window length: its answer rows, its context (tensor metadata only) and its handles.</summary>
+    private sealed record Pass(int Window, int Rows, nint Context, Handles H);
 
     private sealed record Handles(nint Tokens, nint Positions, nint TargetRows, nint Labels, nint AnswerRows, IReadOnlyList<GgmlTensor> DropoutMasks, nint Loss, nint Forward, nint Backward);
 }

@@ -30,6 +30,13 @@ public static class HfLlamaExport
     {
         var file = await GgufFile.ReadAsync(model, ct);
         var shape = LlamaShape.Of(file);
+        if (shape.HasRopeFactors)
+        {
+            // transformers derives Llama 3's divisors from four numbers the GGUF no longer holds; a guess would train
+            // a slightly different model than llama.cpp runs.
+            throw new InvalidDataException($"Model '{model}' carries Llama 3's {LlamaShape.RopeFrequencyFactors}, which a Hugging Face config cannot state exactly: train it with finetune.backend: llama, or give the peft trainer the original Hugging Face checkpoint.");
+        }
+
         var tensors = new List<(string, long[], float[])>();
         async Task<float[]> Read(string name) => await file.ReadTensorAsFloatsAsync(file.Tensor(name), ct);
         var embedding = await Read("token_embd.weight");
@@ -84,6 +91,11 @@ public static class HfLlamaExport
             ["eos_token_id"] = 2,
             ["torch_dtype"] = type == GgmlType.F16 ? "float16" : "float32",
         };
+        if (shape.RopeFrequencyScale != 1f)
+        {
+            config["rope_scaling"] = new JsonObject { ["rope_type"] = "linear", ["factor"] = 1f / shape.RopeFrequencyScale };
+        }
+
         await File.WriteAllTextAsync(Path.Combine(folder, "config.json"), config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), ct);
     }
 }

@@ -44,3 +44,41 @@ public sealed class HfLlamaExportTests(Stories15MModel stories) : IDisposable
         Assert.All(v.Zip(hfV), p => Assert.Equal(p.First, p.Second, 0.002f + (0.001f * MathF.Abs(p.First))));
     }
 }
+
+/// <summary>The export of the architectures the trainer takes beyond stories15M, on tiny models the test writes.</summary>
+public sealed class HfLlamaExportVariantTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task Grouped_query_attention_and_linear_RoPE_scaling_are_stated_in_the_config()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var model = await TinyLlama.WriteAsync(_folder.PathOf("tiny.gguf"), kvHeads: 2, rope: new TinyLlamaRope(500000f, LinearFactor: 4f));
+        var folder = _folder.PathOf("hf");
+
+        await HfLlamaExport.WriteAsync(model, folder, GgmlType.F32, ct);
+
+        var config = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(folder, "config.json"), ct))!;
+        Assert.Equal(2, config["num_key_value_heads"]!.GetValue<int>());
+        Assert.Equal(500000f, config["rope_theta"]!.GetValue<float>());
+        Assert.Equal("linear", config["rope_scaling"]!["rope_type"]!.GetValue<string>());
+        Assert.Equal(4f, config["rope_scaling"]!["factor"]!.GetValue<float>());
+        var weights = await Safetensors.ReadAsync(Path.Combine(folder, "model.safetensors"), ct);
+        Assert.Equal([8L, 16L], weights.Tensors["model.layers.1.self_attn.k_proj.weight"].Shape);
+    }
+
+    [Fact]
+    public async Task Llama_3_frequency_factors_are_refused_naming_the_model_and_the_other_backend()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var model = await TinyLlama.WriteAsync(_folder.PathOf("llama3.gguf"), rope: new TinyLlamaRope(500000f, FrequencyFactors: [1f, 8f]));
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => HfLlamaExport.WriteAsync(model, _folder.PathOf("hf"), GgmlType.F32, ct));
+
+        Assert.Contains(model, error.Message, StringComparison.Ordinal);
+        Assert.Contains("finetune.backend: llama", error.Message, StringComparison.Ordinal);
+    }
+}

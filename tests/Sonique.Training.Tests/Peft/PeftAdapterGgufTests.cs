@@ -190,7 +190,7 @@ public sealed class PeftAdapterGgufTests(Stories15MModel stories) : IDisposable
         return bytes;
     }
 
-    private static List<LoraMatrices> RandomMatrices(LlamaShape shape, int rank, int seed, float scale = 0.1f)
+    internal static List<LoraMatrices> RandomMatrices(LlamaShape shape, int rank, int seed, float scale = 0.1f)
     {
         var random = new Random(seed);
         float[] Values(int n) => Enumerable.Range(0, n).Select(_ => ((random.NextSingle() * 2) - 1) * scale).ToArray();

@@ -112,14 +112,24 @@ def peak_tflops(torch):
     return next((v for k, v in PEAK_BF16_TFLOPS.items() if k in name), None)
 
 
-def model_flops_per_token(config, sequence):
-    """PaLM's model FLOPs for training: 6N for the weights plus 12 L T d for attention (appendix B)."""
+def weight_count(config):
+    """The weights of the matrix products (the embedding lookup counted as the tied output's)."""
     d, layers = config.hidden_size, config.num_hidden_layers
     heads, kv = config.num_attention_heads, getattr(config, "num_key_value_heads", config.num_attention_heads)
     head = d // heads
     per_layer = d * d * 2 + 2 * d * kv * head + 3 * d * config.intermediate_size
-    n = layers * per_layer + config.vocab_size * d * (1 if getattr(config, "tie_word_embeddings", False) else 2)
-    return 6 * n + 12 * layers * sequence * d
+    return layers * per_layer + config.vocab_size * d * (1 if getattr(config, "tie_word_embeddings", False) else 2)
+
+
+def model_flops_per_token(config, sequence):
+    """PaLM's model FLOPs for training: 6N for the weights plus 12 L T d for attention (appendix B)."""
+    return 6 * weight_count(config) + 12 * config.num_hidden_layers * sequence * config.hidden_size
+
+
+def lora_flops_per_token(config, sequence):
+    """What LoRA training computes of that: frozen weights need no weight gradient, so 4N instead of 6N (the
+    adapters' own few FLOPs left out)."""
+    return model_flops_per_token(config, sequence) - 2 * weight_count(config)
 
 
 def dtype_argument(dtype):
@@ -236,6 +246,7 @@ def main():
     scheduler = get_scheduler(schedule, optimizer, num_warmup_steps=math.ceil(total_steps * settings.get("warmup_ratio", 0.0)),
                               num_training_steps=total_steps)
     flops_per_token = model_flops_per_token(config, max_length)
+    executed_per_token = lora_flops_per_token(config, max_length)
     peak = peak_tflops(torch)
     emit("prepared", backend="peft", device=(torch.cuda.get_device_name(0) if torch.cuda.is_available() else "CPU") + f", {str(dtype).replace('torch.', '')}",
          examples=len(train), validation_examples=len(validation), parameters=sum(p.numel() for p in trainable),
@@ -275,6 +286,8 @@ def main():
     tokens = next((t for t in (json.loads(line).get("tokens") for line in reversed(history)) if t is not None), 0)
     tokens_before, started = tokens, time.perf_counter()
     synchronize = torch.cuda.synchronize if torch.cuda.is_available() else (lambda: None)
+    # A benchmark's clock starts after its first steps, which pay for CUDA's and the kernels' warm-up.
+    warmup = min(3, args.benchmark // 4) if args.benchmark else 0
     for epoch in range(first_epoch, settings["epochs"] + 1):
         # Dropout is seeded per epoch, as shuffling is, so a resumed run repeats the steps of an uninterrupted one.
         torch.manual_seed(epoch_seed(settings.get("seed", 42), epoch, 2))
@@ -298,7 +311,9 @@ def main():
             scheduler.step()
             step += 1
             synchronize()
-            elapsed = time.perf_counter() - started
+            if warmup and step == warmup:
+                tokens_before, started = tokens, time.perf_counter()
+            elapsed = max(time.perf_counter() - started, 1e-9)
             rate_tokens = (tokens - tokens_before) / elapsed
             line = line_of("step", epoch=epoch, epochs=settings["epochs"], step=step, steps=total_steps,
                            loss=step_loss / max(answer_tokens, 1), learning_rate=rate,
@@ -310,6 +325,8 @@ def main():
             epoch_targets += answer_tokens
             if args.benchmark and step >= args.benchmark:
                 emit("done", seconds=elapsed, extra={"tokens_per_second": rate_tokens, "mfu": rate_tokens * flops_per_token / (peak * 1e12) if peak else 0.0,
+                                                     "executed_flops_share": rate_tokens * executed_per_token / (peak * 1e12) if peak else 0.0,
+                                                     "timed_steps": step - warmup, "tokens_per_step": (tokens - tokens_before) / max(step - warmup, 1),
                                                      "peak_memory_gib": torch.cuda.max_memory_allocated() / 2**30 if torch.cuda.is_available() else 0.0})
                 return 0
         validation_loss = None
