@@ -9,6 +9,10 @@ public sealed record SoundFeatures
 
     public required MusicalKey Key { get; init; }
 
+    /// <summary>False when the audio sounds no third above the tonic (open fifths, a drone): then
+    /// <see cref="Key"/>'s mode is a guess, and no tag names it.</summary>
+    public bool ModeKnown { get; init; } = true;
+
     /// <summary>How well the chroma fits <see cref="Key"/>'s profile: a correlation, -1..1.</summary>
     public required double KeyStrength { get; init; }
 
