@@ -11,8 +11,18 @@ namespace Sonique.Benchmarks;
 /// </summary>
 internal static class AccuracyBenchmark
 {
-    public static async Task<string> RunAsync(string scratch, CancellationToken cancellationToken)
+    public static async Task<string> RunAsync(string scratch, bool quick, CancellationToken cancellationToken)
     {
+        if (quick)
+        {
+            // Tuning: ours alone on the development half, no references, nothing held out.
+            var wavs = await EvaluationCorpus.WriteAsync(EvaluationCorpus.Development, Path.Combine(scratch, "development"), cancellationToken);
+            var ours = await CorpusComparison.OursAsync(wavs, cancellationToken);
+            var accuracy = Accuracy.Of(EvaluationCorpus.Development, ours);
+            return Invariant($"## Accuracy (quick): ours on the development half only: strict {accuracy.Strict}, octave {accuracy.Octave}, key {accuracy.Key}, mode {accuracy.Mode} of {accuracy.Clips}\n\n")
+                + string.Join("\n", EvaluationCorpus.Development.Select((clip, i) => Invariant($"    {clip}: {ours[i].TempoBpm:F1} {ours[i].Key} ({ours[i].Note}){(Accuracy.Near(ours[i].TempoBpm, clip.TempoBpm) ? "" : " TEMPO MISS")}"))) + "\n";
+        }
+
         Progress.Say($"development half: writing {EvaluationCorpus.Development.Count} clips, measuring ours, aubio and essentia.js");
         var development = await CorpusComparison.MeasureAsync(EvaluationCorpus.Development, Path.Combine(scratch, "development"), cancellationToken);
         Progress.Say($"held-out half: writing {EvaluationCorpus.HeldOut.Count} clips, measuring ours, aubio and essentia.js");

@@ -44,7 +44,7 @@ try
     else if (options.Suite == "accuracy")
     {
         markdown = Invariant($"Machine: {machine}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC\n\n")
-            + await AccuracyBenchmark.RunAsync(scratch, CancellationToken.None);
+            + await AccuracyBenchmark.RunAsync(scratch, options.Quick, CancellationToken.None);
     }
     else if (options.Suite == "lock")
     {

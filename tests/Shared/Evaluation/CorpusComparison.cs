@@ -56,13 +56,16 @@ internal sealed record CorpusComparison(
         {
             var audio = await reader.ReadAsync(wavs[i], FeatureTaggerOptions.SampleRate, ct);
             var (track, _) = SoundAnalyser.Analyse(audio, audio.Seconds, ct);
-            estimates[i] = new Estimate(track.TempoBpm, track.ModeKnown ? track.Key.ToString() : track.Key.RootName);
+            estimates[i] = new Estimate(
+                track.TempoBpm,
+                track.ModeKnown ? track.Key.ToString() : track.Key.RootName,
+                $"confidence {track.TempoConfidence:F2}{(track.TempoAlternativeBpm > 0 ? $", or {track.TempoAlternativeBpm:F1}" : "")}, third {track.ThirdShare:F2}");
         });
         return estimates;
     }
 
     /// <summary>One line per clip: the truth and what each estimator said, misses marked.</summary>
     public IEnumerable<string> Lines() => Clips.Select((clip, i) =>
-        $"{clip}: ours {Ours[i].TempoBpm:F1} {Ours[i].Key}{(Accuracy.Near(Ours[i].TempoBpm, clip.TempoBpm) ? "" : " (tempo miss)")}; " +
+        $"{clip}: ours {Ours[i].TempoBpm:F1} {Ours[i].Key} ({Ours[i].Note}){(Accuracy.Near(Ours[i].TempoBpm, clip.TempoBpm) ? "" : " TEMPO MISS")}; " +
         $"aubio {Aubio[i]:F1}; essentia {Essentia[i].TempoBpm:F1} {Essentia[i].Key}");
 }

@@ -5,8 +5,9 @@ using System.Text.Json;
 namespace Sonique.Tests.Shared.Evaluation;
 
 /// <summary>What an estimator said about one clip: a tempo (0 when it found none) and a key as
-/// <see cref="EvaluationClip.KeyName"/> spells it ("A minor", or "A" when it says the mode is unknown).</summary>
-internal sealed record Estimate(double TempoBpm, string Key);
+/// <see cref="EvaluationClip.KeyName"/> spells it ("A minor", or "A" when it says the mode is unknown), and what
+/// else it said that helps to read a miss.</summary>
+internal sealed record Estimate(double TempoBpm, string Key, string Note = "");
 
 /// <summary>
 /// The anchors ours is measured against, on the same files in the same run: Debian's `aubio tempo`, and Essentia's
