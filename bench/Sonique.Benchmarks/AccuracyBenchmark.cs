@@ -7,7 +7,8 @@ namespace Sonique.Benchmarks;
 /// <summary>
 /// Tempo and key accuracy on the evaluation corpus, both halves, ours beside `aubio tempo` and Essentia's
 /// RhythmExtractor2013 and KeyExtractor (essentia.js under Node) on the same files in the same run. The development
-/// half's clips are listed one by one (that half is for tuning); the held-out half only as counts.
+/// half's clips are listed one by one (that half is for tuning); the held-out half only as counts. `--quick` runs ours
+/// alone on the development half, for tuning.
 /// </summary>
 internal static class AccuracyBenchmark
 {
@@ -20,7 +21,7 @@ internal static class AccuracyBenchmark
             var ours = await CorpusComparison.OursAsync(wavs, cancellationToken);
             var accuracy = Accuracy.Of(EvaluationCorpus.Development, ours);
             return Invariant($"## Accuracy (quick): ours on the development half only: strict {accuracy.Strict}, octave {accuracy.Octave}, key {accuracy.Key}, mode {accuracy.Mode} of {accuracy.Clips}\n\n")
-                + string.Join("\n", EvaluationCorpus.Development.Select((clip, i) => Invariant($"    {clip}: {ours[i].TempoBpm:F1} {ours[i].Key} ({ours[i].Note}){(Accuracy.Near(ours[i].TempoBpm, clip.TempoBpm) ? "" : " TEMPO MISS")}"))) + "\n";
+                + string.Join("\n", EvaluationCorpus.Development.Select((clip, i) => "    " + CorpusComparison.OurLine(clip, ours[i]))) + "\n";
         }
 
         Progress.Say($"development half: writing {EvaluationCorpus.Development.Count} clips, measuring ours, aubio and essentia.js");

@@ -66,6 +66,9 @@ internal sealed record CorpusComparison(
 
     /// <summary>One line per clip: the truth and what each estimator said, misses marked.</summary>
     public IEnumerable<string> Lines() => Clips.Select((clip, i) =>
-        $"{clip}: ours {Ours[i].TempoBpm:F1} {Ours[i].Key} ({Ours[i].Note}){(Accuracy.Near(Ours[i].TempoBpm, clip.TempoBpm) ? "" : " TEMPO MISS")}; " +
-        $"aubio {Aubio[i]:F1}; essentia {Essentia[i].TempoBpm:F1} {Essentia[i].Key}");
+        $"{OurLine(clip, Ours[i])}; aubio {Aubio[i]:F1}; essentia {Essentia[i].TempoBpm:F1} {Essentia[i].Key}");
+
+    /// <summary>The truth and what ours said, a tempo miss marked.</summary>
+    public static string OurLine(EvaluationClip clip, Estimate ours) =>
+        $"{clip}: ours {ours.TempoBpm:F1} {ours.Key} ({ours.Note}){(Accuracy.Near(ours.TempoBpm, clip.TempoBpm) ? "" : " TEMPO MISS")}";
 }

@@ -7,29 +7,24 @@ namespace Sonique.Analysis.Audio.Features;
 public sealed record KeyEstimate(MusicalKey Key, double Strength, double ThirdShare)
 {
     /// <summary>A tone's fifth partial lands on its major third at up to a fifth of its level (a sawtooth's; less
-    /// for softer timbres): a third weaker than that relative to the tonic is an overtone, not a note.</summary>
-    public const double OvertoneThird = 0.2;
+    /// for softer timbres): a third at a tenth of the tonic or less is at most an overtone, not a note. Set low, so
+    /// that a third played softly under a loud tonic still counts.</summary>
+    public const double OvertoneThird = 0.1;
 
     public bool ModeKnown => ThirdShare >= OvertoneThird;
 }
 
 /// <summary>
 /// Key and mode: a chromagram read from the spectrum at every semitone from C2 to B6, correlated with the
-/// Krumhansl-Kessler key profiles (the classic key-finding method, as in Essentia's and librosa's examples), and a
-/// second chromagram of the bass alone (C2 to B3): the bass is where a piece comes home, so the pitch class it
-/// plays most settles the tonic between keys that share their notes (C major and A minor, or F major for open
-/// fifths on C). When the third above the tonic (minor or major) is weaker than the tonic's own fifth partial would
-/// make it, the audio has no third and the mode is unknown.
+/// Krumhansl-Kessler key profiles (the classic key-finding method, as in Essentia's and librosa's examples). When
+/// the third above the tonic (minor or major) is weaker than the tonic's own fifth partial would make it, the audio
+/// has no third and the mode is unknown.
 /// </summary>
 public static class KeyEstimator
 {
     public const int FrameSize = 8192;
     private const int LowestNote = 36;
     private const int HighestNote = 95;
-    private const int HighestBassNote = 59;
-
-    /// <summary>How much the bass's most played note counts towards the tonic, beside the profile's correlation.</summary>
-    private const double BassWeight = 0.5;
 
     private static readonly double[] MajorProfile = [6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88];
     private static readonly double[] MinorProfile = [6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17];
@@ -43,7 +38,7 @@ public static class KeyEstimator
     public static KeyEstimate Estimate(Spectrogram spectrogram, int first, int last)
     {
         var chroma = Chroma(spectrogram, first, last, LowestNote, HighestNote);
-        var (key, strength) = Fit(chroma, Chroma(spectrogram, first, last, LowestNote, HighestBassNote));
+        var (key, strength) = Fit(chroma);
         var tonic = chroma[key.Root];
         var third = Math.Max(chroma[(key.Root + 3) % 12], chroma[(key.Root + 4) % 12]);
         return new KeyEstimate(key, strength, tonic > 0 ? third / tonic : 0);
@@ -78,25 +73,17 @@ public static class KeyEstimator
     }
 
     /// <summary>The key whose profile the chroma correlates with best, and that correlation (-1..1): how well it fits.</summary>
-    public static (MusicalKey Key, double Strength) Fit(double[] chroma) => Fit(chroma, null);
-
-    /// <summary>As <see cref="Fit(double[])"/>, each key's score raised by the bass's share on its tonic (relative to
-    /// the bass's most played pitch class), which moves the tonic but never the mode; the strength reported is still
-    /// the full chroma's correlation.</summary>
-    private static (MusicalKey Key, double Strength) Fit(double[] chroma, double[]? bass)
+    public static (MusicalKey Key, double Strength) Fit(double[] chroma)
     {
         var best = (Key: new MusicalKey(0, Mode.Major), Strength: double.NegativeInfinity);
-        var bestScore = double.NegativeInfinity;
         for (var tonic = 0; tonic < 12; tonic++)
         {
             foreach (var minor in (ReadOnlySpan<bool>)[false, true])
             {
                 var profile = minor ? MinorProfile : MajorProfile;
                 var score = Correlation(chroma, profile, tonic);
-                var bassScore = bass is null || bass.Max() <= 0 ? 0 : BassWeight * bass[tonic] / bass.Max();
-                if (score + bassScore > bestScore)
+                if (score > best.Strength)
                 {
-                    bestScore = score + bassScore;
                     best = (new MusicalKey(tonic, minor ? Mode.Minor : Mode.Major), score);
                 }
             }
