@@ -34,6 +34,8 @@ install_prerequisites() {
   command -v yt-dlp >/dev/null 2>&1 || missing+=(yt-dlp)
   # aubio is the reference the tempo tests and benchmarks compare against; the pipeline itself never runs it.
   case " $* " in *" --target=Test "*|*" --target=Benchmark "*) command -v aubio >/dev/null 2>&1 || missing+=(aubio-tools) ;; esac
+  # essentia.js (npm, pinned) under Node is the tempo and key reference of the accuracy test and benchmark.
+  case " $* " in *" --target=Test "*|*" --target=Benchmark "*) command -v node >/dev/null 2>&1 || missing+=(nodejs); command -v npm >/dev/null 2>&1 || missing+=(npm) ;; esac
   # The tests run the peft trainer's job reader (python3 --check, no torch); training with peft needs more (its requirements.txt).
   case " $* " in *" --target=Test "*) command -v python3 >/dev/null 2>&1 || missing+=(python3) ;; esac
   # The report's test renders it in headless Chromium.

@@ -36,7 +36,7 @@ internal sealed record Options(int HashFiles, int Items, string? OutFile, string
                 case "--quick":
                     quick = true;
                     break;
-                case "--suite" when i + 1 < args.Length && args[i + 1] is "engine" or "lock" or "download" or "analysis" or "llm" or "training" or "store" or "remote" or "slurm" or "vlm" or "peft-gpu":
+                case "--suite" when i + 1 < args.Length && args[i + 1] is "engine" or "lock" or "download" or "analysis" or "accuracy" or "llm" or "training" or "store" or "remote" or "slurm" or "vlm" or "peft-gpu":
                     options = options with { Suite = args[++i] };
                     break;
                 case "--items" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var items) && items > 0:

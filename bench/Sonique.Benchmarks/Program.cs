@@ -3,7 +3,7 @@ using static System.FormattableString;
 
 // The engine's and Download's benchmarks. Every number is measured in this one run, on the same files, beside a reference
 // (md5sum, sha256sum, the host's own start), because these machines are noisy: read the ratios.
-// Usage: dotnet run -c Release --project bench/Sonique.Benchmarks -- [--suite engine|lock|download|analysis|llm|training|store|remote|slurm|vlm|peft-gpu] [--quick] [--items N] [--per-task N,N] [--workspaces DIR] [--bundle DIR] [--returned DIR] [--out FILE]
+// Usage: dotnet run -c Release --project bench/Sonique.Benchmarks -- [--suite engine|lock|download|analysis|accuracy|llm|training|store|remote|slurm|vlm|peft-gpu] [--quick] [--items N] [--per-task N,N] [--workspaces DIR] [--bundle DIR] [--returned DIR] [--out FILE]
 if (args.Length == 3 && args[0] == NoOpPhases.ChildFlag)
 {
     await NoOpPhases.RunChildAsync(args[1], args[2]);
@@ -12,7 +12,7 @@ if (args.Length == 3 && args[0] == NoOpPhases.ChildFlag)
 
 if (!Options.TryParse(args, out var options))
 {
-    await Console.Error.WriteLineAsync("Usage: Sonique.Benchmarks [--suite engine|lock|download|analysis|llm|training|store|remote|slurm|vlm|peft-gpu] [--quick] [--items N] [--per-task N,N] [--workspaces DIR] [--bundle DIR] [--returned DIR] [--out FILE]");
+    await Console.Error.WriteLineAsync("Usage: Sonique.Benchmarks [--suite engine|lock|download|analysis|accuracy|llm|training|store|remote|slurm|vlm|peft-gpu] [--quick] [--items N] [--per-task N,N] [--workspaces DIR] [--bundle DIR] [--returned DIR] [--out FILE]");
     return 2;
 }
 
@@ -50,6 +50,11 @@ try
     {
         markdown = Invariant($"Machine: {machine}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC\n\n")
             + await AnalysisBenchmark.RunAsync(scratch, options.Quick ? 8 : 24, CancellationToken.None);
+    }
+    else if (options.Suite == "accuracy")
+    {
+        markdown = Invariant($"Machine: {machine}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC\n\n")
+            + await AccuracyBenchmark.RunAsync(scratch, options.Quick, CancellationToken.None);
     }
     else if (options.Suite == "lock")
     {

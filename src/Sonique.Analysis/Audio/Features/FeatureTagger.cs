@@ -19,7 +19,7 @@ public sealed class FeatureTagger(AudioReader reader, FeatureTaggerOptions optio
     {
         var (track, chunks) = SoundAnalyser.Analyse(audio, options.ChunkSeconds, cancellationToken);
         var chunkTags = chunks
-            .Select(chunk => TagRules.Tags(chunk with { TempoBpm = track.TempoBpm, Key = track.Key, KeyStrength = track.KeyStrength }))
+            .Select(TagRules.Tags)
             .ToList();
 
         // Rule order is kept: a tag's place says what kind of tag it is, and ties never depend on hashing.

@@ -20,12 +20,16 @@ public static class SoundAnalyser
         var envelope = OnsetEnvelope.Of(fine);
 
         var (first, last) = Frames(coarse, 0, audio.Seconds);
-        var (key, keyStrength) = KeyEstimator.Fit(KeyEstimator.Chroma(coarse, first, last));
+        var key = KeyEstimator.Estimate(coarse, first, last);
+        var tempo = TempoEstimator.Estimate(envelope, OnsetEnvelope.Of(fine, OnsetEnvelope.BassHighestHertz), fine.HopSeconds);
         var track = Measure(audio, fine, envelope, 0, audio.Seconds) with
         {
-            TempoBpm = TempoEstimator.EstimateBpm(envelope, fine.HopSeconds),
-            Key = key,
-            KeyStrength = keyStrength,
+            TempoBpm = tempo.Bpm,
+            TempoConfidence = tempo.Confidence,
+            TempoAlternativeBpm = tempo.AlternativeBpm,
+            Key = key.Key,
+            KeyStrength = key.Strength,
+            ThirdShare = key.ThirdShare,
         };
 
         // A chunk keeps the track's tempo and key: ten seconds hold too few beats and chords to overrule them.
@@ -34,7 +38,15 @@ public static class SoundAnalyser
         foreach (var chunk in audio.Chunks(chunkSeconds))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            chunks.Add(Measure(chunk, fine, envelope, start, chunk.Seconds) with { TempoBpm = track.TempoBpm, Key = track.Key, KeyStrength = track.KeyStrength });
+            chunks.Add(Measure(chunk, fine, envelope, start, chunk.Seconds) with
+            {
+                TempoBpm = track.TempoBpm,
+                TempoConfidence = track.TempoConfidence,
+                TempoAlternativeBpm = track.TempoAlternativeBpm,
+                Key = track.Key,
+                KeyStrength = track.KeyStrength,
+                ThirdShare = track.ThirdShare,
+            });
             start += chunk.Seconds;
         }
 
@@ -121,7 +133,8 @@ public static class SoundAnalyser
             : new TimbreSummary(weighted / total, flatness / frames, bass / total, high / total, spread, level / frames);
     }
 
-    /// <summary>Local maxima above the mean plus one standard deviation, at least 50 ms apart.</summary>
+    /// <summary>Local maxima above the mean plus one standard deviation (and above the floor of any onset), at least
+    /// 50 ms apart.</summary>
     private static int OnsetPeaks(ReadOnlySpan<float> envelope)
     {
         if (envelope.Length < 3)
@@ -136,7 +149,7 @@ public static class SoundAnalyser
             variance += (x - mean) * (x - mean);
         }
 
-        var threshold = mean + Math.Sqrt(variance / envelope.Length);
+        var threshold = Math.Max(OnsetEnvelope.Floor, mean + Math.Sqrt(variance / envelope.Length));
         var count = 0;
         var lastPeak = -1000;
         for (var i = 1; i + 1 < envelope.Length; i++)
